@@ -1,0 +1,1 @@
+"""Synthetic ufw log scenarios for scanlog: see README.md in this folder."""

@@ -1,0 +1,85 @@
+/// Immutable, thread-safe lookup over IANA's port registry: which rows cover a port for a transport.
+///
+/// Rows are indexed per transport (plus one index for rows that name no transport) by their
+/// lower bound, with a running maximum of upper bounds, so a lookup is a binary search followed by
+/// a short walk over the rows that can still reach the port: O(log n + k).
+public struct PortRegistry: Sendable {
+    /// The embedded registry, decoded on first use (a `static let` is initialized once, thread-safely).
+    public static let shared = PortRegistry(entries: IANARegistry.entries())
+
+    /// First port of the dynamic/private range (RFC 6335): 49152–65535 are never assigned.
+    public static let dynamicRange: ClosedRange<UInt16> = 49152...65535
+
+    /// Every row, one entry per transport, in registry order.
+    public let allEntries: [RegistryEntry]
+    private let byProtocol: [IPProtocol: RangeIndex]
+    private let anyProtocol: RangeIndex
+
+    /// Builds an index over `entries` (rows in any order; `order` decides which name comes first).
+    public init(entries: [RegistryEntry]) {
+        allEntries = entries.sorted { $0.order < $1.order }
+        byProtocol = Dictionary(grouping: allEntries.filter { $0.proto != nil }, by: { $0.proto! })
+            .mapValues(RangeIndex.init)
+        anyProtocol = RangeIndex(allEntries.filter { $0.proto == nil })
+    }
+
+    /// Rows covering `port`: first those for `proto` itself, then rows that name no transport,
+    /// each group in registry order (so the primary service name precedes its aliases).
+    public func entries(port: UInt16, proto: IPProtocol) -> [RegistryEntry] {
+        (byProtocol[proto]?.entries(covering: port) ?? []) + anyProtocol.entries(covering: port)
+    }
+
+    /// What the registry and the analyst notes say about `port` over `proto`.
+    ///
+    /// The primary row is the first assigned row for `proto`, else its first reserved/unassigned
+    /// row, else the same among rows without a transport. No row at all means `.notListed`;
+    /// 49152–65535 without an assigned row is `.dynamic`.
+    public func lookup(port: UInt16, proto: IPProtocol) -> PortInfo {
+        let specific = byProtocol[proto]?.entries(covering: port) ?? []
+        let general = anyProtocol.entries(covering: port)
+        let primary = specific.first { $0.status == .assigned } ?? specific.first
+            ?? general.first { $0.status == .assigned } ?? general.first
+        let status: PortStatus
+        switch primary?.status {
+        case .assigned?: status = .assigned
+        case _ where Self.dynamicRange.contains(port): status = .dynamic
+        case .unassigned?: status = .unassigned
+        case .reserved?: status = .reserved
+        case nil: status = .notListed
+        }
+        let aliases = (specific + general).compactMap(\.service).filter { $0 != primary?.service }
+        return PortInfo(port: port, proto: proto, status: status, entry: primary,
+                        aliases: aliases.reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
+                        notes: AnalystNotes.notes(port: port, proto: proto))
+    }
+}
+
+/// Rows sorted by lower bound with a running maximum of upper bounds: overlapping ranges are allowed.
+private struct RangeIndex: Sendable {
+    let rows: [RegistryEntry]
+    /// `reach[i]` is the largest upper bound among `rows[0...i]`.
+    let reach: [UInt16]
+
+    init(_ entries: [RegistryEntry]) {
+        rows = entries.sorted { ($0.ports.lowerBound, $0.order) < ($1.ports.lowerBound, $1.order) }
+        var maximum: UInt16 = 0
+        reach = rows.map { maximum = max(maximum, $0.ports.upperBound); return maximum }
+    }
+
+    /// Rows whose range contains `port`, in registry order.
+    func entries(covering port: UInt16) -> [RegistryEntry] {
+        // First index whose lower bound is above `port`.
+        var low = 0, high = rows.count
+        while low < high {
+            let middle = (low + high) / 2
+            if rows[middle].ports.lowerBound <= port { low = middle + 1 } else { high = middle }
+        }
+        var found: [RegistryEntry] = []
+        var index = low - 1
+        while index >= 0, reach[index] >= port {
+            if rows[index].ports.upperBound >= port { found.append(rows[index]) }
+            index -= 1
+        }
+        return found.count > 1 ? found.sorted { $0.order < $1.order } : found
+    }
+}

@@ -1,0 +1,173 @@
+/// An IPv4 or IPv6 address stored as 128 bits; IPv4 is kept in the IPv4-mapped form `::ffff:a.b.c.d`.
+public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var high: UInt64
+    public var low: UInt64
+
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    public init(v4 value: UInt32) {
+        high = 0
+        low = 0xFFFF_0000_0000 | UInt64(value)
+    }
+
+    public static let unspecified = IPAddress(high: 0, low: 0)
+
+    public var isIPv4: Bool { high == 0 && (low >> 32) == 0xFFFF }
+    public var v4Value: UInt32 { UInt32(truncatingIfNeeded: low) }
+
+    public static func < (a: IPAddress, b: IPAddress) -> Bool { (a.high, a.low) < (b.high, b.low) }
+
+    /// The network of `prefixLength` bits (counted within the IPv4 address for IPv4).
+    public func masked(prefixLength: Int) -> IPAddress {
+        let bits = isIPv4 ? 96 + min(max(prefixLength, 0), 32) : min(max(prefixLength, 0), 128)
+        if bits >= 128 { return self }
+        if bits <= 64 {
+            let mask: UInt64 = bits == 0 ? 0 : ~0 << (64 - bits)
+            return IPAddress(high: high & mask, low: 0)
+        }
+        let mask: UInt64 = ~0 << (128 - bits)
+        return IPAddress(high: high, low: low & mask)
+    }
+
+    /// RFC 5952 text: dotted quad for IPv4, lower-case compressed groups for IPv6.
+    public var description: String {
+        if isIPv4 {
+            let value = v4Value
+            return "\(value >> 24).\((value >> 16) & 0xFF).\((value >> 8) & 0xFF).\(value & 0xFF)"
+        }
+        let groups = (0..<8).map { index -> UInt16 in
+            let word = index < 4 ? high : low
+            return UInt16(truncatingIfNeeded: word >> (UInt64(3 - index % 4) * 16))
+        }
+        // The longest run of two or more zero groups becomes "::" (the first such run on a tie).
+        var bestStart = -1, bestLength = 0, runStart = -1
+        for index in 0...8 {
+            if index < 8 && groups[index] == 0 {
+                if runStart < 0 { runStart = index }
+            } else if runStart >= 0 {
+                if index - runStart > bestLength { bestStart = runStart; bestLength = index - runStart }
+                runStart = -1
+            }
+        }
+        if bestLength < 2 { bestStart = -1 }
+        var text = ""
+        var index = 0
+        while index < 8 {
+            if index == bestStart {
+                text += "::"
+                index += bestLength
+                continue
+            }
+            if !text.isEmpty && !text.hasSuffix(":") { text += ":" }
+            text += String(groups[index], radix: 16)
+            index += 1
+        }
+        return text
+    }
+
+    /// Parses dotted IPv4 or IPv6 (full as the kernel prints it, or compressed as other tools do).
+    public init?(_ text: String) {
+        var text = text
+        guard let parsed = text.withUTF8({ IPAddress.parse(UnsafeRawBufferPointer($0), 0..<$0.count) }) else { return nil }
+        self = parsed
+    }
+
+    /// Parses an address from raw bytes.
+    static func parse(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> IPAddress? {
+        if range.isEmpty { return nil }
+        var hasColon = false
+        for index in range where bytes[index] == ASCII.colon { hasColon = true; break }
+        if hasColon { return parseV6(bytes, range) }
+        return parseV4(bytes, range).map(IPAddress.init(v4:))
+    }
+
+    static func parseV4(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> UInt32? {
+        var value: UInt32 = 0
+        var octet: UInt32 = 0
+        var digits = 0
+        var dots = 0
+        for index in range {
+            let byte = bytes[index]
+            if ASCII.isDigit(byte) {
+                octet = octet * 10 + UInt32(byte - ASCII.zero)
+                digits += 1
+                if digits > 3 || octet > 255 { return nil }
+            } else if byte == ASCII.dot {
+                if digits == 0 || dots == 3 { return nil }
+                value = value << 8 | octet
+                octet = 0
+                digits = 0
+                dots += 1
+            } else {
+                return nil
+            }
+        }
+        guard dots == 3, digits > 0 else { return nil }
+        return value << 8 | octet
+    }
+
+    static func parseV6(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> IPAddress? {
+        var groups = [UInt16](repeating: 0, count: 8)
+        var count = 0
+        var gap = -1
+        var index = range.lowerBound
+        let end = range.upperBound
+        if bytes[index] == ASCII.colon {
+            guard index + 1 < end, bytes[index + 1] == ASCII.colon else { return nil }
+            gap = 0
+            index += 2
+            if index == end { return .unspecified }
+        }
+        while index < end {
+            // An embedded IPv4 tail (::ffff:1.2.3.4).
+            var tokenEnd = index
+            var hasDot = false
+            while tokenEnd < end, bytes[tokenEnd] != ASCII.colon {
+                if bytes[tokenEnd] == ASCII.dot { hasDot = true }
+                tokenEnd += 1
+            }
+            if hasDot {
+                guard tokenEnd == end, count <= 6, let v4 = parseV4(bytes, index..<end) else { return nil }
+                groups[count] = UInt16(v4 >> 16)
+                groups[count + 1] = UInt16(v4 & 0xFFFF)
+                count += 2
+                break
+            }
+            let length = tokenEnd - index
+            guard length >= 1, length <= 4, count < 8 else { return nil }
+            var group: UInt16 = 0
+            for position in index..<tokenEnd {
+                guard let digit = ASCII.hexValue(bytes[position]) else { return nil }
+                group = group << 4 | UInt16(digit)
+            }
+            groups[count] = group
+            count += 1
+            index = tokenEnd
+            if index < end {
+                index += 1  // the colon
+                if index < end, bytes[index] == ASCII.colon {
+                    guard gap < 0 else { return nil }
+                    gap = count
+                    index += 1
+                } else if index == end {
+                    return nil  // trailing single colon
+                }
+            }
+        }
+        if gap >= 0 {
+            guard count < 8 else { return nil }
+            let moved = count - gap
+            for offset in 0..<moved { groups[7 - offset] = groups[count - 1 - offset] }
+            for position in gap..<(8 - moved) { groups[position] = 0 }
+        } else if count != 8 {
+            return nil
+        }
+        var high: UInt64 = 0, low: UInt64 = 0
+        for position in 0..<4 { high = high << 16 | UInt64(groups[position]) }
+        for position in 4..<8 { low = low << 16 | UInt64(groups[position]) }
+        return IPAddress(high: high, low: low)
+    }
+}

@@ -1,0 +1,268 @@
+/// Reads the kernel's netfilter text (`[prefix]IN=... OUT=... SRC=... PROTO=TCP SPT=... DPT=... `) into a record.
+///
+/// Fields are read positionally by section, because keys repeat: the second `LEN=` is UDP's, the second
+/// `ID=` and `SEQ=` are ICMP echo's, `ACK=` is a number and `ACK` a flag, and everything inside an ICMP
+/// error's `[ ... ]` belongs to the quoted packet. See formats.md section 1.
+public enum NetfilterParser {
+    /// Where the netfilter text starts: the first `IN=` whose value is followed by `OUT=`, `MAC=`, `PHYSIN=`
+    /// or `SRC=` (the prefix before it may hold anything, `=` and `IN=` included); failing that, an `OUT=`
+    /// followed by `SRC=` or `MAC=`.
+    public static func findAnchor(_ line: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
+        var search = start
+        while let index = line.firstIndex(of: "IN=", from: search) {
+            search = index + 3
+            if index >= 4, line.matches("PHYS", at: index - 4) { continue }
+            let valueEnd = line.tokenEnd(from: index + 3, to: line.count)
+            let next = valueEnd + 1
+            if valueEnd < line.count,
+                line.matches("OUT=", at: next) || line.matches("MAC=", at: next) || line.matches("PHYSIN=", at: next)
+                    || line.matches("SRC=", at: next)
+            {
+                return index
+            }
+        }
+        // Some producers (Proxmox's pvefw-logger on output) write no IN= at all: anchor on OUT=.
+        search = start
+        while let index = line.firstIndex(of: "OUT=", from: search) {
+            search = index + 4
+            if index >= 4, line.matches("PHYS", at: index - 4) { continue }
+            let valueEnd = line.tokenEnd(from: index + 4, to: line.count)
+            if valueEnd < line.count, line.matches("SRC=", at: valueEnd + 1) || line.matches("MAC=", at: valueEnd + 1) {
+                return index
+            }
+        }
+        return nil
+    }
+
+    private enum Section { case link, network, transport, quoted }
+
+    /// Parses from `anchor` to `end` into `record`. Returns nil on success, or why the line is not usable.
+    static func parse(
+        _ line: UnsafeRawBufferPointer, anchor: Int, end: Int, into record: inout FirewallRecord
+    ) -> LineOutcome? {
+        var section = Section.link
+        var position = anchor
+        var inEmpty = true
+        var outEmpty = true
+        var sawSource = false, sawDestination = false, sawProtocol = false
+        var quoted = QuotedPacket(source: .unspecified, destination: .unspecified, proto: IPProtocol(number: 0), sourcePort: 0, destinationPort: 0)
+        var hasQuote = false
+
+        while position < end {
+            position = line.skipSpaces(from: position, to: end)
+            if position >= end { break }
+            let tokenEnd = line.tokenEnd(from: position, to: end)
+            var next = tokenEnd
+            token: do {
+                let first = line[position]
+                var equals = -1
+                if first != ASCII.openBracket {
+                    var index = position
+                    while index < tokenEnd {
+                        if line[index] == ASCII.equals { equals = index; break }
+                        index += 1
+                    }
+                }
+                if equals < 0 {
+                    if let outcome = bareWord(line, position, tokenEnd, end, &section, &next, &record, &quoted, &hasQuote) {
+                        return outcome
+                    }
+                    break token
+                }
+                let value = (equals + 1)..<tokenEnd
+                let keyLength = equals - position
+                switch section {
+                case .link:
+                    if keyLength == 2 && line.matches("IN", at: position) {
+                        inEmpty = value.isEmpty
+                    } else if keyLength == 3 && line.matches("OUT", at: position) {
+                        outEmpty = value.isEmpty
+                    } else if keyLength == 3 && line.matches("SRC", at: position) {
+                        section = .network
+                        guard let address = IPAddress.parse(line, value) else { return .unparsed(.badAddress) }
+                        record.source = address
+                        sawSource = true
+                    }
+                case .network:
+                    if keyLength == 3 && line.matches("DST", at: position) {
+                        guard let address = IPAddress.parse(line, value) else { return .unparsed(.badAddress) }
+                        record.destination = address
+                        sawDestination = true
+                    } else if keyLength == 3 && line.matches("LEN", at: position) {
+                        record.length = UInt16(clamping: line.decimal(value, limit: 65535 + 40) ?? 0)
+                    } else if keyLength == 3 && line.matches("TTL", at: position)
+                        || keyLength == 8 && line.matches("HOPLIMIT", at: position)
+                    {
+                        record.ttl = UInt8(clamping: line.decimal(value, limit: 255) ?? 0)
+                    } else if keyLength == 2 && line.matches("ID", at: position) {
+                        record.ipID = line.decimal(value, limit: 65535).map { UInt16($0) }
+                    } else if keyLength == 5 && line.matches("PROTO", at: position) {
+                        section = .transport
+                        sawProtocol = true
+                        guard let proto = protocolNumber(line, value) else { return .unparsed(.badNumber) }
+                        record.proto = proto
+                    }
+                case .transport:
+                    switch keyLength {
+                    case 3 where line.matches("SPT", at: position):
+                        guard let port = line.decimal(value, limit: 65535) else { return .unparsed(.badNumber) }
+                        record.sourcePort = UInt16(port)
+                    case 3 where line.matches("DPT", at: position):
+                        guard let port = line.decimal(value, limit: 65535) else { return .unparsed(.badNumber) }
+                        record.destinationPort = UInt16(port)
+                        record.hasPorts = true
+                    case 3 where line.matches("SEQ", at: position):
+                        if record.proto == .tcp { record.sequence = line.decimal(value).map { UInt32($0) } }
+                    case 6 where line.matches("WINDOW", at: position):
+                        record.window = line.decimal(value, limit: 65535).map { UInt16($0) }
+                    case 4 where line.matches("TYPE", at: position):
+                        guard let type = line.decimal(value, limit: 255) else { return .unparsed(.badNumber) }
+                        record.icmpType = UInt8(type)
+                        record.hasICMPType = true
+                    case 4 where line.matches("CODE", at: position):
+                        record.icmpCode = UInt8(clamping: line.decimal(value, limit: 255) ?? 0)
+                    default:
+                        break
+                    }
+                case .quoted:
+                    if keyLength == 3 && line.matches("DST", at: position) {
+                        if let address = IPAddress.parse(line, value) { quoted.destination = address }
+                    } else if keyLength == 5 && line.matches("PROTO", at: position) {
+                        if let proto = protocolNumber(line, value) { quoted.proto = proto }
+                    } else if keyLength == 3 && line.matches("SPT", at: position) {
+                        quoted.sourcePort = UInt16(clamping: line.decimal(value, limit: 65535) ?? 0)
+                    } else if keyLength == 3 && line.matches("DPT", at: position) {
+                        quoted.destinationPort = UInt16(clamping: line.decimal(value, limit: 65535) ?? 0)
+                    }
+                }
+            }
+            position = next
+        }
+
+        guard sawSource, sawDestination else { return .unparsed(.missingAddress) }
+        guard sawProtocol else { return .unparsed(.missingProtocol) }
+        if hasQuote { record.quoted = quoted }
+        if record.proto.hasPorts && !record.hasPorts { record.sourcePort = 0 }
+        record.direction = inEmpty ? (outEmpty ? .unknown : .outbound) : (outEmpty ? .inbound : .forwarded)
+        return nil
+    }
+
+    /// Handles a token without `=`: flags, brackets, `INCOMPLETE [n bytes]`, `OPT (...)`, `DF`, `FRAG:n`.
+    /// May move `next` past following tokens; returns an outcome when the line cannot be a usable record.
+    @inline(__always)
+    private static func bareWord(
+        _ line: UnsafeRawBufferPointer, _ position: Int, _ tokenEnd: Int, _ end: Int, _ section: inout Section,
+        _ next: inout Int, _ record: inout FirewallRecord, _ quoted: inout QuotedPacket, _ hasQuote: inout Bool
+    ) -> LineOutcome? {
+        let first = line[position]
+        let length = tokenEnd - position
+        if first == ASCII.openBracket {
+            if section != .quoted && line.matches("[SRC=", at: position) {
+                // An ICMP error quoting a packet; its first key is glued to the bracket.
+                section = .quoted
+                hasQuote = true
+                if let address = IPAddress.parse(line, position + 5..<tokenEnd) { quoted.source = address }
+            }
+            return nil
+        }
+        if first == ASCII.closeBracket && length == 1 {
+            // The end of a quote, or of rsyslog's repeat wrapper.
+            if section == .quoted { section = .transport }
+            return nil
+        }
+        if length == 10 && line.matches("INCOMPLETE", at: position) {
+            // "INCOMPLETE [8 bytes]": skip the count (absent for the IPv6 fragment flag and in ulogd's text).
+            let countStart = line.skipSpaces(from: tokenEnd, to: end)
+            if countStart < end, line[countStart] == ASCII.openBracket {
+                let countEnd = line.tokenEnd(from: countStart, to: end)
+                if line[countEnd - 1] == ASCII.closeBracket {
+                    next = countEnd
+                } else {
+                    let wordStart = line.skipSpaces(from: countEnd, to: end)
+                    next = line.tokenEnd(from: wordStart, to: end)
+                }
+            }
+            return nil
+        }
+        if length == 3 && line.matches("OPT", at: position) {
+            // "OPT (0204...)" or "OPT ( ) ": skip to the closing parenthesis.
+            var optionStart = line.skipSpaces(from: tokenEnd, to: end)
+            if optionStart < end, line[optionStart] == ASCII.openParen {
+                while optionStart < end {
+                    let optionEnd = line.tokenEnd(from: optionStart, to: end)
+                    next = optionEnd
+                    if line[optionEnd - 1] == ASCII.closeParen { break }
+                    optionStart = line.skipSpaces(from: optionEnd, to: end)
+                }
+            }
+            return nil
+        }
+        switch section {
+        case .network:
+            if length == 2 && line.matches("DF", at: position) {
+                record.dontFragment = true
+            } else if length == 2 && line.matches("MF", at: position) {
+                record.isFragment = true
+            } else if line.matches("FRAG:", at: position) {
+                // A non-first fragment (offset above 0) carries no transport header.
+                if let offset = line.decimal(position + 5..<tokenEnd), offset > 0 { record.isFragment = true }
+            } else if length == 9 && line.matches("TRUNCATED", at: position) {
+                return .ignored(.noIPHeader)
+            }
+        case .transport:
+            if let flag = tcpFlag(line, position, length) { record.tcpFlags.insert(flag) }
+        case .link:
+            if length == 9 && line.matches("TRUNCATED", at: position) { return .ignored(.noIPHeader) }
+            if length == 3 && line.matches("ARP", at: position) { return .ignored(.arp) }
+            if length == 6 && line.matches("source", at: position) { return .unparsed(.ebtables) }
+        case .quoted:
+            break
+        }
+        return nil
+    }
+
+    /// `TCP`, `UDP`, `UDPLITE`, `ICMP`, `ICMPv6`, `SCTP`, `AH`, `ESP`, `IGMP`, `GRE`, or a number.
+    static func protocolNumber(_ line: UnsafeRawBufferPointer, _ value: Range<Int>) -> IPProtocol? {
+        if let number = line.decimal(value, limit: 255) { return IPProtocol(number: UInt8(number)) }
+        switch value.count {
+        case 2:
+            if line.matches("AH", at: value.lowerBound) { return .ah }
+        case 3:
+            if line.matches("TCP", at: value.lowerBound) { return .tcp }
+            if line.matches("UDP", at: value.lowerBound) { return .udp }
+            if line.matches("ESP", at: value.lowerBound) { return .esp }
+            if line.matches("GRE", at: value.lowerBound) { return .gre }
+        case 4:
+            if line.matches("ICMP", at: value.lowerBound) { return .icmp }
+            if line.matches("SCTP", at: value.lowerBound) { return .sctp }
+            if line.matches("IGMP", at: value.lowerBound) { return .igmp }
+        case 6:
+            if line.matches("ICMPv6", at: value.lowerBound) || line.matches("ICMPV6", at: value.lowerBound) { return .icmpv6 }
+        case 7:
+            if line.matches("UDPLITE", at: value.lowerBound) { return .udplite }
+        default:
+            break
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private static func tcpFlag(_ line: UnsafeRawBufferPointer, _ start: Int, _ length: Int) -> TCPFlags? {
+        switch length {
+        case 2:
+            if line.matches("AE", at: start) { return .ae }
+        case 3:
+            if line.matches("SYN", at: start) { return .syn }
+            if line.matches("ACK", at: start) { return .ack }
+            if line.matches("FIN", at: start) { return .fin }
+            if line.matches("RST", at: start) { return .rst }
+            if line.matches("PSH", at: start) { return .psh }
+            if line.matches("URG", at: start) { return .urg }
+            if line.matches("ECE", at: start) { return .ece }
+            if line.matches("CWR", at: start) { return .cwr }
+        default:
+            break
+        }
+        return nil
+    }
+}

@@ -1,0 +1,30 @@
+/// The result of reading a set of logs: inputs, accounting and buckets. Every report renders one of these.
+public struct Analysis: Sendable {
+    public var inputs: [InputSummary] = []
+    public var aggregator = Aggregator()
+
+    public init() {}
+
+    public var accounting: Accounting { aggregator.accounting }
+    /// Whether any input could not be read fully.
+    public var hadInputErrors: Bool { inputs.contains { $0.error != nil } }
+
+    /// Reads the inputs, rotated sets oldest first, and folds them into one analysis.
+    public static func run(_ specs: [InputSpec], options: AnalysisOptions = AnalysisOptions()) -> Analysis {
+        var analysis = Analysis()
+        for spec in RotationOrder.sorted(specs) {
+            analysis.inputs.append(LogReader.read(spec, options: options, into: &analysis.aggregator))
+        }
+        return analysis
+    }
+
+    /// Port buckets, most probed first (ties by port).
+    public var portsByProbes: [PortBucket] {
+        aggregator.ports.values.sorted { ($0.probes, $1.key) > ($1.probes, $0.key) }
+    }
+
+    /// Source buckets, most probes first (ties by address).
+    public var sourcesByProbes: [SourceBucket] {
+        aggregator.sources.values.sorted { ($0.probes, $1.address) > ($1.probes, $0.address) }
+    }
+}

@@ -1,0 +1,13 @@
+/// How to read the inputs.
+public struct AnalysisOptions: Sendable {
+    /// The year of the first year-less timestamp; nil to infer it from each file's modification time.
+    public var year: Int?
+    /// Lines longer than this are cut and counted as unparsed.
+    public var maxLineLength = 64 * 1024
+    /// Read size; large reads keep system calls off the profile.
+    public var readSize = 1 << 20
+    /// "Now", for standard input's year inference (seconds since the epoch); nil for the clock.
+    public var now: Int64?
+
+    public init() {}
+}

@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads one input end to end: bytes -> lines -> records -> buckets.
+public enum LogReader {
+    /// Reads `spec` into `aggregator`; returns what was read. Errors are kept in the summary, never thrown:
+    /// every line read before a fault stays counted.
+    public static func read(_ spec: InputSpec, options: AnalysisOptions, into aggregator: inout Aggregator) -> InputSummary {
+        var summary = InputSummary(path: spec.path)
+        let opened: OpenedInput
+        do {
+            opened = try InputOpener.open(spec)
+        } catch {
+            summary.error = error
+            return summary
+        }
+        defer { opened.close() }
+        summary.isGzip = opened.isGzip
+
+        let referenceSeconds = opened.modificationTime ?? options.now ?? Int64(time(nil))
+        let years = YearInference(explicitYear: options.year, reference: LocalTimeConverter.localDate(ofUTCSeconds: referenceSeconds))
+        var parser = LineParser(envelopes: EnvelopeParser(years: years))
+        var framer = LineFramer(maxLineLength: options.maxLineLength)
+        defer { framer.deallocate() }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: options.readSize, alignment: 64)
+        defer { buffer.deallocate() }
+
+        var source = opened.source
+        var record = FirewallRecord()
+        let linesBefore = aggregator.accounting.lines
+        let recordsBefore = aggregator.accounting.records
+        let path = spec.isStandardInput ? "<stdin>" : spec.path
+
+        func handle(_ line: LineFramer.Line) {
+            let outcome: LineOutcome = line.wasCut ? .unparsed(.tooLong) : parser.parse(line.bytes, into: &record)
+            aggregator.count(outcome, record: record, where: "\(path):\(line.number)")
+        }
+        do {
+            while true {
+                let count = try source.read(into: buffer)
+                if count == 0 { break }
+                summary.bytes += UInt64(count)
+                framer.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), handle)
+            }
+        } catch {
+            summary.error = error
+        }
+        framer.finish(handle)
+        summary.lines = aggregator.accounting.lines - linesBefore
+        summary.records = aggregator.accounting.records - recordsBefore
+        return summary
+    }
+}
