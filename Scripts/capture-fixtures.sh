@@ -474,7 +474,6 @@ EOF
   start_listener
   files_ufw() { ls "$LIVE"/ufw-traditional/ufw.log* 2>/dev/null; }
   files_kern() { ls "$LIVE"/rfc3339/kern.log* 2>/dev/null; }
-  files_both() { files_ufw; }
   rotate() {
     settle "$1" files_ufw
     local k; k=$(count_fw_lines $(files_kern)); log "kern.log set holds $k firewall lines"

@@ -8,7 +8,8 @@ extension PortInfo {
             .prefix(2))
         let name = [service, descriptionUnlessStatus].compactMap { $0 }.joined(separator: " — ")
         if name.isEmpty {
-            return extras.isEmpty ? headline : "\(headline) (\(extras.joined(separator: "; ")))"
+            let remarks = extras.isEmpty && status == .dynamic ? ["RFC 6335"] : extras
+            return remarks.isEmpty ? headline : "\(headline) (\(remarks.joined(separator: "; ")))"
         }
         let statusWord = descriptionRepeatsStatus ? [] : [status.label]
         let parenthetical = (statusWord + extras).joined(separator: "; ")
@@ -65,7 +66,7 @@ extension PortInfo {
         case .assigned: "Assigned"
         case .unassigned: "Unassigned"
         case .reserved: "Reserved"
-        case .dynamic: "Dynamic/private port (RFC 6335)"
+        case .dynamic: "Dynamic/private port"
         case .notListed: "Not listed by IANA for \(proto.transportName)"
         }
     }

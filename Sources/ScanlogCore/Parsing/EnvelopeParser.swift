@@ -41,16 +41,15 @@ public struct EnvelopeParser: Sendable {
             }
         }
         var time: Timestamp?
-        if let parsed = parseTimestamp(line, at: position, limit: limit) {
+        var syslogStyle = false
+        if let parsed = parseTimestamp(line, at: position, limit: limit) ?? findLateTimestamp(line, limit: limit) {
             time = parsed.time
             position = parsed.end
-        } else if let found = findLateTimestamp(line, limit: limit) {
-            time = found.time
-            position = found.end
+            syslogStyle = parsed.hostFollows
         }
         var envelope = Envelope(time: time, host: nil, bodyStart: position)
         position = line.skipSpaces(from: position, to: limit)
-        if time != nil && position < limit {
+        if syslogStyle && position < limit {
             position = parseHostAndTag(line, from: position, limit: limit, rfc5424: isRFC5424, into: &envelope)
         }
         position = skipUptime(line, from: position, limit: limit)
@@ -153,7 +152,8 @@ public struct EnvelopeParser: Sendable {
 
     // MARK: Timestamps
 
-    typealias ParsedTime = (time: Timestamp?, end: Int)
+    /// A timestamp, where it ends, and whether a syslog host name may follow it (not after dmesg or Proxmox times).
+    typealias ParsedTime = (time: Timestamp?, end: Int, hostFollows: Bool)
 
     /// A timestamp that starts exactly at `start`, in any of the supported forms.
     mutating func parseTimestamp(_ line: UnsafeRawBufferPointer, at start: Int, limit: Int) -> ParsedTime? {
@@ -167,7 +167,7 @@ public struct EnvelopeParser: Sendable {
             if let parsed = parseBSD(line, at: start + 1, limit: limit, weekday: true), parsed.end < limit,
                 line[parsed.end] == ASCII.closeBracket
             {
-                return (parsed.time, parsed.end + 1)
+                return (parsed.time, parsed.end + 1, false)
             }
             return nil
         }
@@ -186,7 +186,7 @@ public struct EnvelopeParser: Sendable {
                     end = zoneEnd
                 }
             }
-            return (parsed.time, end)
+            return (parsed.time, end, true)
         }
         return nil
     }
@@ -243,7 +243,7 @@ public struct EnvelopeParser: Sendable {
         guard date.isValid else { return nil }
         let local = Int64(date.daysSinceEpoch) * 86400 + clock.seconds
         let utc = localTime.utcSeconds(fromLocal: local)
-        return (Timestamp(seconds: utc, microseconds: clock.micros), index)
+        return (Timestamp(seconds: utc, microseconds: clock.micros), index, true)
     }
 
     /// `HH:MM:SS[.fraction]`: seconds of the day and microseconds.
@@ -304,7 +304,7 @@ public struct EnvelopeParser: Sendable {
             }
         }
         let utc = offset.map { wall - $0 } ?? localTime.utcSeconds(fromLocal: wall)
-        return (Timestamp(seconds: utc, microseconds: clock.micros), index)
+        return (Timestamp(seconds: utc, microseconds: clock.micros), index, true)
     }
 
     /// journalctl `short-unix`: `1700000000.123456`.
@@ -324,7 +324,7 @@ public struct EnvelopeParser: Sendable {
             micros += Int64(line[position] - ASCII.zero) * scale
             scale /= 10
         }
-        return (Timestamp(seconds: Int64(seconds), microseconds: micros), end)
+        return (Timestamp(seconds: Int64(seconds), microseconds: micros), end, true)
     }
 
     /// Common-log-format time as Proxmox's pvefw-logger writes it: `20/Jun/2022:13:09:14 +0200`.
@@ -341,7 +341,7 @@ public struct EnvelopeParser: Sendable {
         let magnitude = Int64(hours * 3600 + minutes * 60)
         let offset = line[start + 21] == UInt8(ascii: "-") ? -magnitude : magnitude
         let wall = Int64(date.daysSinceEpoch) * 86400 + clock.seconds
-        return (Timestamp(seconds: wall - offset, microseconds: clock.micros), start + 26)
+        return (Timestamp(seconds: wall - offset, microseconds: clock.micros), start + 26, false)
     }
 
     private static let monthNames: [UInt32] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
