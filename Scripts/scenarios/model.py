@@ -28,7 +28,7 @@ ALLOW_LOG_FRACTION = {22: 1.0}
 DEFAULT_ALLOW_LOG_FRACTION = 0.2
 AUDIT_DUPLICATE_FRACTION = 0.003       # [UFW AUDIT] copy logged just before a BLOCK/ALLOW line
 OUTBOUND_CONNECTIONS_PER_HOST_DAY = 60
-SYSTEM_LINES_PER_HOST_DAY = 40
+KERNEL_LINES_PER_HOST_DAY = 4          # plus 24 cron lines and a few timers a day (--noise syslog)
 
 # --- Targeted events: how many per 7 days (at least one when the kind is requested) ---------------
 EVENTS_PER_WEEK = {

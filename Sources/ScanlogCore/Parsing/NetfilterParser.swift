@@ -5,8 +5,8 @@
 /// error's `[ ... ]` belongs to the quoted packet. See formats.md section 1.
 public enum NetfilterParser {
     /// Where the netfilter text starts: the first `IN=` whose value is followed by `OUT=`, `MAC=`, `PHYSIN=`
-    /// or `SRC=` (the prefix before it may hold anything, `=` and `IN=` included); failing that, an `OUT=`
-    /// followed by `SRC=` or `MAC=`.
+    /// or `SRC=` (the prefix before it may hold anything, `=` and `IN=` included); failing that, an `OUT=` with
+    /// an interface, followed by `SRC=` or `MAC=`.
     public static func findAnchor(_ line: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
         var search = start
         while let index = line.firstIndex(of: "IN=", from: search) {
@@ -27,7 +27,9 @@ public enum NetfilterParser {
             search = index + 4
             if index >= 4, line.matches("PHYS", at: index - 4) { continue }
             let valueEnd = line.tokenEnd(from: index + 4, to: line.count)
-            if valueEnd < line.count, line.matches("SRC=", at: valueEnd + 1) || line.matches("MAC=", at: valueEnd + 1) {
+            if valueEnd > index + 4, valueEnd < line.count,
+                line.matches("SRC=", at: valueEnd + 1) || line.matches("MAC=", at: valueEnd + 1)
+            {
                 return index
             }
         }
@@ -108,6 +110,7 @@ public enum NetfilterParser {
                         guard let port = line.decimal(value, limit: 65535) else { return .unparsed(.badNumber) }
                         record.sourcePort = UInt16(port)
                     case 3 where line.matches("DPT", at: position):
+                        if record.hasPorts { return .unparsed(.damaged) }
                         guard let port = line.decimal(value, limit: 65535) else { return .unparsed(.badNumber) }
                         record.destinationPort = UInt16(port)
                         record.hasPorts = true
