@@ -23,7 +23,7 @@ public struct Accounting: Sendable, Equatable {
     /// Whether every line landed in exactly one counter.
     public var isBalanced: Bool { lines == recordLines + ignoredTotal + unparsedTotal }
 
-    mutating func merge(_ other: Accounting) {
+    public mutating func merge(_ other: Accounting) {
         lines += other.lines
         recordLines += other.recordLines
         records += other.records

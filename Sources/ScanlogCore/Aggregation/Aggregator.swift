@@ -2,17 +2,36 @@
 public struct Aggregator: Sendable {
     public internal(set) var accounting = Accounting()
     public internal(set) var ports: [PortKey: PortBucket] = [:]
-    public internal(set) var sources: [IPAddress: SourceBucket] = [:]
+    /// Source buckets by number; `sourceIDs` maps an address to its number.
+    public internal(set) var sources: [SourceBucket] = []
+    public internal(set) var sourceIDs: [IPAddress: UInt32] = [:]
+    /// Local addresses (destinations of inbound records) by number.
+    public internal(set) var targets: [IPAddress] = []
+    var targetIDs: [IPAddress: UInt32] = [:]
+    /// Syslog host names by number (0 is "no host").
+    public internal(set) var hostNames: [String] = [""]
+    /// Ports that the firewall allowed inbound somewhere in the log: open here.
+    public internal(set) var openPorts: Set<PortKey> = []
+    /// The most records in one minute, and whether the prefixes are ufw's (whose logging is rate-limited).
+    public internal(set) var busiestMinuteRecords: UInt64 = 0
+    public internal(set) var sawUFWPrefix = false
+    var currentMinute: Int64 = .min
+    var currentMinuteRecords: UInt64 = 0
+
+    /// Two probes with the same target, port and source port this close are one probe sent twice.
+    public var retransmissionWindow: Int64 = 3_000_000
+    /// A gap this long (microseconds) ends a visit.
+    public var visitGap: Int64 = 3600 * 1_000_000
 
     public init() {}
 
-    /// Counts one line's outcome; `where` names it (`path:line`) for the first unparsed line of each reason.
+    /// Counts one line's outcome; `location` names it (`path:line`) for the first unparsed line of each reason.
     @inline(__always)
-    public mutating func count(_ outcome: LineOutcome, record: FirewallRecord, where location: @autoclosure () -> String) {
+    public mutating func count(_ outcome: LineOutcome, record: FirewallRecord, host: UInt32, where location: @autoclosure () -> String) {
         accounting.lines += 1
         switch outcome {
         case .record:
-            add(record)
+            add(record, host: host)
         case .ignored(let reason):
             accounting.ignored[reason, default: 0] += 1
         case .unparsed(let reason):
@@ -21,46 +40,124 @@ public struct Aggregator: Sendable {
         }
     }
 
+    /// The number of an address among the local targets.
+    @inline(__always)
+    mutating func targetID(_ address: IPAddress) -> UInt32 {
+        if let id = targetIDs[address] { return id }
+        let id = UInt32(targets.count)
+        targets.append(address)
+        targetIDs[address] = id
+        return id
+    }
+
+    /// The number of a syslog host name (0 for none); host names are few, so a linear search does.
+    public mutating func hostNumber(_ name: String) -> UInt32 {
+        if name.isEmpty { return 0 }
+        if let index = hostNames.firstIndex(of: name) { return UInt32(index) }
+        hostNames.append(name)
+        return UInt32(hostNames.count - 1)
+    }
+
+    /// Notes that the log's prefixes are ufw's (whose default logging is rate-limited).
+    public mutating func noteUFWPrefixes() { sawUFWPrefix = true }
+
     /// Adds one record (already counted as a line).
     @inline(__always)
-    mutating func add(_ record: FirewallRecord) {
+    mutating func add(_ record: FirewallRecord, host: UInt32) {
         let weight = UInt64(record.repeatCount)
         accounting.recordLines += 1
         accounting.records += weight
         accounting.actions[record.action, default: 0] += weight
         accounting.seen.add(record.time)
+        if let time = record.time {
+            let minute = time.seconds / 60
+            if minute != currentMinute {
+                currentMinute = minute
+                currentMinuteRecords = 0
+            }
+            currentMinuteRecords += weight
+            busiestMinuteRecords = max(busiestMinuteRecords, currentMinuteRecords)
+        }
+        if record.action == .allowed && record.direction == .inbound {
+            openPorts.insert(PortKey(record: record))
+            _ = targetID(record.destination)
+        }
         guard record.isProbe else { return }
         accounting.probes += weight
 
         let key = PortKey(record: record)
-        ports[key, default: PortBucket(key: key)].record(record, weight: weight)
-        sources[record.source, default: SourceBucket(address: record.source)].record(record, key: key, weight: weight)
-    }
-
-    /// Adds another aggregator's buckets (from a file read in parallel).
-    public mutating func merge(_ other: Aggregator) {
-        accounting.merge(other.accounting)
-        for (key, bucket) in other.ports { ports[key, default: PortBucket(key: key)].merge(bucket) }
-        for (address, bucket) in other.sources { sources[address, default: SourceBucket(address: address)].merge(bucket) }
+        let target = targetID(record.destination)
+        let sourceID: UInt32
+        if let id = sourceIDs[record.source] {
+            sourceID = id
+        } else {
+            sourceID = UInt32(sources.count)
+            sources.append(SourceBucket(address: record.source))
+            sourceIDs[record.source] = sourceID
+        }
+        let counted = sources[Int(sourceID)].record(record, key: key, target: target, host: host, weight: weight, aggregator: self)
+        guard counted > 0 else { return }
+        ports[key, default: PortBucket(key: key)].record(record, sourceID: sourceID, target: target, weight: counted)
     }
 }
 
 extension PortBucket {
     @inline(__always)
-    mutating func record(_ record: FirewallRecord, weight: UInt64) {
+    mutating func record(_ record: FirewallRecord, sourceID: UInt32, target: UInt32, weight: UInt64) {
         probes += weight
-        sources.insert(record.source)
-        targets.insert(record.destination)
+        sourceIDs.insert(sourceID)
+        targetIDs.insert(target)
         seen.add(record.time)
     }
 }
 
 extension SourceBucket {
+    /// Adds a probe; returns how many probes it counts as (0 for a retransmission of the previous one).
     @inline(__always)
-    mutating func record(_ record: FirewallRecord, key: PortKey, weight: UInt64) {
+    mutating func record(
+        _ record: FirewallRecord, key: PortKey, target: UInt32, host: UInt32, weight: UInt64, aggregator: Aggregator
+    ) -> UInt64 {
+        let packed = key.packed
+        let time = record.time?.microseconds
+        // A SYN sent again to the same place from the same source port within seconds: one probe.
+        if let time, target == lastTarget, packed == lastPort, record.sourcePort == lastSourcePort,
+            record.hasPorts, time >= lastTime, time - lastTime <= aggregator.retransmissionWindow
+        {
+            retransmissions += weight
+            lastTime = time
+            return 0
+        }
+        lastTarget = target
+        lastPort = packed
+        lastSourcePort = record.sourcePort
+        if let time { lastTime = time }
+
         probes += weight
-        ports.insert(key)
-        targets.insert(record.destination)
-        seen.add(record.time)
+        let isNewPort = ports.insert(packed)
+        if ports.count <= 4 {
+            if let slot = ports.inlineIndex(of: packed) { firstPortProbes[slot] &+= UInt32(truncatingIfNeeded: weight) }
+        }
+        targets.insert(target)
+        if host != 0 { hosts.insert(host) }
+        if record.hasPorts && sourcePorts.count < 64 { sourcePorts.insert(UInt32(record.sourcePort)) }
+        if let fingerprint = Fingerprint.of(record) { fingerprintCounts[fingerprint.rawValue] &+= UInt32(truncatingIfNeeded: weight) }
+        if let time {
+            seen.add(record.time)
+            days.insert(UInt32(truncatingIfNeeded: (time / 1_000_000) / 86400))
+            if visitLast == .min || time - visitLast > aggregator.visitGap || time < visitStart {
+                visits += 1
+                visitStart = time
+                visitNewPorts = 0
+            }
+            visitLast = max(visitLast, time)
+            if isNewPort { visitNewPorts += 1 }
+            if visitNewPorts > busiestVisitPorts {
+                busiestVisitPorts = visitNewPorts
+                busiestVisitSeconds = (visitLast - visitStart) / 1_000_000
+            }
+        } else if isNewPort {
+            busiestVisitPorts = max(busiestVisitPorts, UInt32(ports.count))
+        }
+        return weight
     }
 }

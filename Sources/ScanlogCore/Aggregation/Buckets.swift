@@ -1,20 +1,23 @@
 /// The first and last time something was seen; empty until a record with a time arrives.
 public struct SeenSpan: Sendable, Equatable {
-    public private(set) var first: Timestamp?
-    public private(set) var last: Timestamp?
+    private var firstMicros = Int64.max
+    private var lastMicros = Int64.min
 
     public init() {}
+
+    public var first: Timestamp? { firstMicros == .max ? nil : Timestamp(microseconds: firstMicros) }
+    public var last: Timestamp? { lastMicros == .min ? nil : Timestamp(microseconds: lastMicros) }
 
     @inline(__always)
     public mutating func add(_ time: Timestamp?) {
         guard let time else { return }
-        if first == nil || time < first! { first = time }
-        if last == nil || time > last! { last = time }
+        if time.microseconds < firstMicros { firstMicros = time.microseconds }
+        if time.microseconds > lastMicros { lastMicros = time.microseconds }
     }
 
     public mutating func merge(_ other: SeenSpan) {
-        add(other.first)
-        add(other.last)
+        firstMicros = min(firstMicros, other.firstMicros)
+        lastMicros = max(lastMicros, other.lastMicros)
     }
 
     /// Seconds from first to last, 0 when fewer than two times are known.
@@ -28,34 +31,68 @@ public struct SeenSpan: Sendable, Equatable {
 public struct PortBucket: Sendable {
     public let key: PortKey
     public internal(set) var probes: UInt64 = 0
-    public internal(set) var sources: Set<IPAddress> = []
-    public internal(set) var targets: Set<IPAddress> = []
+    /// Source numbers (see `Aggregator.sources`).
+    public internal(set) var sourceIDs: Set<UInt32> = []
+    /// Target numbers (see `Aggregator.targets`).
+    public internal(set) var targetIDs = CompactSet()
     public internal(set) var seen = SeenSpan()
 
     public init(key: PortKey) { self.key = key }
 
-    mutating func merge(_ other: PortBucket) {
-        probes += other.probes
-        sources.formUnion(other.sources)
-        targets.formUnion(other.targets)
-        seen.merge(other.seen)
-    }
+    public var sourceCount: Int { sourceIDs.count }
+    public var targetCount: Int { targetIDs.count }
 }
 
-/// Probes from one source address: how many, to how many ports and local addresses, and when.
+/// Everything scanlog keeps about one source address: counts, sets and the features the classifier reads.
+/// Its size does not grow with the number of probes, only with distinct ports, targets and days.
 public struct SourceBucket: Sendable {
     public let address: IPAddress
+    /// Probes, with SYN retransmissions folded into the probe they repeat.
     public internal(set) var probes: UInt64 = 0
-    public internal(set) var ports: Set<PortKey> = []
-    public internal(set) var targets: Set<IPAddress> = []
+    /// Repeats of the previous probe (same target, port and source port within `retransmissionWindow`).
+    public internal(set) var retransmissions: UInt64 = 0
+    /// Packed `PortKey`s (see `PortKey.packed`).
+    public internal(set) var ports = CompactSet()
+    /// Probes on each of the first four ports, in the order first seen (to see one service hammered).
+    public internal(set) var firstPortProbes = SIMD4<UInt32>()
+    public internal(set) var targets = CompactSet()
+    /// Syslog hosts (central log servers hold several).
+    public internal(set) var hosts = CompactSet()
+    /// Days (since the epoch, UTC) with at least one probe.
+    public internal(set) var days = CompactSet()
     public internal(set) var seen = SeenSpan()
+    /// Distinct source ports used (capped count, to tell a hammering client from a retrying one).
+    public internal(set) var sourcePorts = CompactSet()
+    /// Visits: runs of probes with gaps shorter than `visitGap`.
+    public internal(set) var visits: UInt32 = 0
+    /// The visit with the most new ports: how many, over how long, against how many targets.
+    public internal(set) var busiestVisitPorts: UInt32 = 0
+    public internal(set) var busiestVisitSeconds: Int64 = 0
+    /// Fingerprint counts, indexed by `Fingerprint.rawValue`.
+    public internal(set) var fingerprintCounts = SIMD8<UInt32>()
+
+    // Running state of the current visit and the last probe.
+    var visitStart: Int64 = 0
+    var visitLast: Int64 = .min
+    var visitNewPorts: UInt32 = 0
+    var lastTarget: UInt32 = .max
+    var lastPort: UInt32 = .max
+    var lastSourcePort: UInt16 = 0
+    var lastTime: Int64 = .min
 
     public init(address: IPAddress) { self.address = address }
 
-    mutating func merge(_ other: SourceBucket) {
-        probes += other.probes
-        ports.formUnion(other.ports)
-        targets.formUnion(other.targets)
-        seen.merge(other.seen)
+    public var portCount: Int { ports.count }
+    public var targetCount: Int { targets.count }
+
+    /// The most probes on a single port (among the first four ports it tried).
+    public var maxProbesOnOnePort: UInt64 { UInt64(firstPortProbes.max()) }
+
+    public func count(of fingerprint: Fingerprint) -> UInt64 { UInt64(fingerprintCounts[fingerprint.rawValue]) }
+
+    /// The tool fingerprint seen on most of its probes, if any.
+    public var dominantFingerprint: Fingerprint? {
+        let best = Fingerprint.allCases.max { count(of: $0) < count(of: $1) }!
+        return count(of: best) * 2 > probes ? best : nil
     }
 }

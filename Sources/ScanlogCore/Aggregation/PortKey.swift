@@ -34,3 +34,13 @@ public struct PortKey: Hashable, Comparable, Sendable, CustomStringConvertible {
         (a.proto.number, a.number.map(Int.init) ?? -1) < (b.proto.number, b.number.map(Int.init) ?? -1)
     }
 }
+
+extension PortKey {
+    /// One 32-bit number per bucket: protocol in the high byte, 1 + number below (0 when there is none).
+    public var packed: UInt32 { UInt32(proto.number) << 24 | (number.map { UInt32($0) + 1 } ?? 0) }
+
+    public init(packed: UInt32) {
+        let low = packed & 0xFF_FFFF
+        self.init(proto: IPProtocol(number: UInt8(packed >> 24)), number: low == 0 ? nil : UInt16(low - 1))
+    }
+}

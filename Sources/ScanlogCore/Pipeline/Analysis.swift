@@ -25,6 +25,6 @@ public struct Analysis: Sendable {
 
     /// Source buckets, most probes first (ties by address).
     public var sourcesByProbes: [SourceBucket] {
-        aggregator.sources.values.sorted { ($0.probes, $1.address) > ($1.probes, $0.address) }
+        aggregator.sources.sorted { ($0.probes, $1.address) > ($1.probes, $0.address) }
     }
 }

@@ -32,9 +32,15 @@ public enum LogReader {
         let recordsBefore = aggregator.accounting.records
         let path = spec.isStandardInput ? "<stdin>" : spec.path
 
+        // The parser numbers host names per file; the aggregator numbers them for the whole analysis.
+        var hostNumbers: [UInt32] = [0]
         func handle(_ line: LineFramer.Line) {
             let outcome: LineOutcome = line.wasCut ? .unparsed(.tooLong) : parser.parse(line.bytes, into: &record)
-            aggregator.count(outcome, record: record, where: "\(path):\(line.number)")
+            let hostID = Int(record.hostID)
+            while hostNumbers.count <= hostID {
+                hostNumbers.append(aggregator.hostNumber(parser.hosts[UInt32(hostNumbers.count)]))
+            }
+            aggregator.count(outcome, record: record, host: hostNumbers[hostID], where: "\(path):\(line.number)")
         }
         do {
             while true {
@@ -47,6 +53,7 @@ public enum LogReader {
             summary.error = error
         }
         framer.finish(handle)
+        if parser.prefixes.strings.contains(where: { $0.contains("[UFW ") }) { aggregator.noteUFWPrefixes() }
         summary.lines = aggregator.accounting.lines - linesBefore
         summary.records = aggregator.accounting.records - recordsBefore
         return summary

@@ -26,8 +26,8 @@ public struct TextReport {
                 + f.column("TARGETS", 9, right: true) + "  LAST SEEN\n"
             for bucket in ports.prefix(top) {
                 out += "  " + f.column(bucket.key.description, 16) + f.column(f.grouped(bucket.probes), 10, right: true)
-                    + f.column(f.grouped(bucket.sources.count), 10, right: true)
-                    + f.column(f.grouped(bucket.targets.count), 9, right: true)
+                    + f.column(f.grouped(bucket.sourceCount), 10, right: true)
+                    + f.column(f.grouped(bucket.targetCount), 9, right: true)
                     + "  " + (bucket.seen.last?.rfc3339() ?? "-") + "\n"
             }
         }
@@ -38,8 +38,8 @@ public struct TextReport {
                 + f.column("TARGETS", 9, right: true) + "  ACTIVE\n"
             for bucket in sources.prefix(top) {
                 out += "  " + f.column(bucket.address.description, 26) + f.column(f.grouped(bucket.probes), 10, right: true)
-                    + f.column(f.grouped(bucket.ports.count), 8, right: true)
-                    + f.column(f.grouped(bucket.targets.count), 9, right: true)
+                    + f.column(f.grouped(bucket.portCount), 8, right: true)
+                    + f.column(f.grouped(bucket.targetCount), 9, right: true)
                     + "  " + f.duration(seconds: bucket.seen.seconds) + "\n"
             }
         }

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what scanlog needs to build on Debian/Ubuntu when it is missing: zlib's headers (zlib1g-dev),
+# pkg-config, and gzip (used by the tests). Does nothing when everything is there.
+set -euo pipefail
+missing=()
+for package in zlib1g-dev pkg-config gzip; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "scanlog: installing ${missing[*]}" >&2
+if [ "$(id -u)" -eq 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+elif command -v sudo >/dev/null; then
+  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+  echo "scanlog: please install ${missing[*]} (apt-get install ${missing[*]})" >&2
+  exit 1
+fi
