@@ -2,6 +2,7 @@
 public struct Analysis: Sendable {
     public var inputs: [InputSummary] = []
     public var aggregator = Aggregator()
+    public var classification = Classification()
 
     public init() {}
 
@@ -15,8 +16,12 @@ public struct Analysis: Sendable {
         for spec in RotationOrder.sorted(specs) {
             analysis.inputs.append(LogReader.read(spec, options: options, into: &analysis.aggregator))
         }
+        analysis.classification = Classification.classify(analysis.aggregator, config: options.classifier)
         return analysis
     }
+
+    /// Source numbers of targeted sources, by event then probes.
+    public var targetedSourceCount: Int { classification.sources.filter { $0?.threatClass == .targeted }.count }
 
     /// Port buckets, most probed first (ties by port).
     public var portsByProbes: [PortBucket] {

@@ -41,12 +41,41 @@ public enum AnalysisJSON {
             json.member("first_seen", accounting.seen.first?.rfc3339())
             json.member("last_seen", accounting.seen.last?.rfc3339())
         }
+        let classification = analysis.classification
+        json.key("provisional"); json.bool(classification.provisional)
+        json.arrayMember("notes") { json in for note in classification.notes { json.string(note) } }
+        json.arrayMember("events") { json in
+            for event in classification.events {
+                json.beginObject()
+                json.member("id", event.id)
+                json.member("kind", event.kind.rawValue)
+                json.member("class", event.threatClass.rawValue)
+                json.arrayMember("sources") { json in
+                    for id in event.sourceIDs { json.string(analysis.aggregator.sources[Int(id)].address.description) }
+                }
+                json.arrayMember("targets") { json in for target in event.targets { json.string(target.description) } }
+                json.arrayMember("ports") { json in for port in event.ports { json.string(port.description) } }
+                json.member("probes", event.probes)
+                json.member("start", event.start?.rfc3339())
+                json.member("end", event.end?.rfc3339())
+                json.key("confidence"); json.number(rounded(event.confidence))
+                json.arrayMember("evidence") { json in for line in event.evidence { json.string(line) } }
+                json.endObject()
+            }
+        }
         json.arrayMember("ports") { json in
             for bucket in analysis.portsByProbes {
                 json.beginObject()
                 json.member("proto", bucket.key.proto.name)
                 json.key("port"); json.optionalNumber(bucket.key.port)
                 json.key("icmp_type"); json.optionalNumber(bucket.key.icmpType)
+                let info = PortDescription(bucket.key)
+                json.member("service", info.service)
+                json.member("status", info.status)
+                json.member("note", info.note)
+                let verdict = classification.ports[bucket.key]
+                json.member("class", verdict?.verdict.rawValue)
+                json.arrayMember("evidence") { json in for line in verdict?.evidence ?? [] { json.string(line) } }
                 json.member("probes", bucket.probes)
                 json.member("sources", bucket.sourceCount)
                 json.member("targets", bucket.targetCount)
@@ -64,10 +93,23 @@ public enum AnalysisJSON {
                 json.member("targets", bucket.targetCount)
                 json.member("first_seen", bucket.seen.first?.rfc3339())
                 json.member("last_seen", bucket.seen.last?.rfc3339())
+                json.member("visits", bucket.visits)
+                json.member("days", bucket.days.count)
+                json.member("retransmissions", bucket.retransmissions)
+                let verdict = analysis.aggregator.sourceIDs[bucket.address].flatMap { classification.verdict(forSource: $0) }
+                json.member("class", verdict?.threatClass.rawValue)
+                json.member("kind", verdict?.kind.rawValue)
+                json.key("confidence"); if let verdict { json.number(rounded(verdict.confidence)) } else { json.null() }
+                json.member("fingerprint", verdict?.fingerprint?.name)
+                json.arrayMember("evidence") { json in for line in verdict?.evidence ?? [] { json.string(line) } }
+                json.member("event", verdict?.eventID)
                 json.endObject()
             }
         }
         json.endObject()
         return json.output + "\n"
     }
+
+    /// Two decimals are enough for a confidence and keep the output stable across platforms.
+    static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
 }

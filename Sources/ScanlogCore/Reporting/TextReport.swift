@@ -1,71 +1,181 @@
-/// The human-readable summary: inputs and time span, top ports, top sources, and the line accounting.
+/// The report a person reads in ten seconds: a one-line verdict, the targeted events with their evidence,
+/// the background in a compact table, top sources, and the line accounting at the foot. Fits 80 columns.
 public struct TextReport {
     public var top = 10
 
     public init(top: Int = 10) { self.top = top }
 
-    public func render(_ analysis: Analysis) -> String {
-        var out = ""
-        let accounting = analysis.accounting
-        let f = TextFormatting.self
-        out += "scanlog: \(f.grouped(accounting.probes)) probes in \(f.grouped(accounting.records)) firewall records"
-        if let first = accounting.seen.first, let last = accounting.seen.last {
-            out += ", \(first.rfc3339()) to \(last.rfc3339()) (\(f.duration(seconds: accounting.seen.seconds)))"
-        }
-        out += "\n\nInputs\n"
-        for input in analysis.inputs {
-            let name = f.terminalSafe(input.path)
-            out += "  \(name)\(input.isGzip ? " (gzip)" : ""): \(f.grouped(input.lines)) lines, \(f.grouped(input.records)) records\n"
-            if let error = input.error { out += "    error: \(f.terminalSafe(error.description))\n" }
-        }
+    typealias F = TextFormatting
 
+    public func render(_ analysis: Analysis) -> String {
+        var out = headline(analysis)
+        out += inputsBlock(analysis)
+        out += eventsBlock(analysis)
+        out += portsBlock(analysis)
+        out += sourcesBlock(analysis)
+        let notes = analysis.classification.notes
+        if !notes.isEmpty {
+            out += "\nNotes\n"
+            for note in notes { out += wrap(note, indent: "  ") }
+        }
+        out += "\n" + accountingBlock(analysis.accounting)
+        return out
+    }
+
+    /// The one-line verdict.
+    public func headline(_ analysis: Analysis) -> String {
+        let accounting = analysis.accounting
+        let events = analysis.classification.events.count
+        var line = events == 0
+            ? "scanlog: nothing targeted; \(F.grouped(accounting.probes)) probes of background noise"
+            : "scanlog: \(events) targeted event\(events == 1 ? "" : "s") among \(F.grouped(accounting.probes)) probes"
+        line += " from \(F.grouped(analysis.aggregator.sources.count)) sources"
+        if let first = accounting.seen.first, let last = accounting.seen.last {
+            line += ", \(shortTime(first)) to \(shortTime(last)) (\(F.duration(seconds: accounting.seen.seconds)))"
+        }
+        return line + "\n"
+    }
+
+    private func inputsBlock(_ analysis: Analysis) -> String {
+        var out = "\nInputs\n"
+        for input in analysis.inputs {
+            out += "  \(F.terminalSafe(input.path))\(input.isGzip ? " (gzip)" : ""): \(F.grouped(input.lines)) lines, \(F.grouped(input.records)) records\n"
+            if let error = input.error { out += wrap("error: " + F.terminalSafe(error.description), indent: "    ") }
+        }
+        return out
+    }
+
+    private func eventsBlock(_ analysis: Analysis) -> String {
+        let events = analysis.classification.events
+        guard !events.isEmpty else { return "" }
+        var out = "\nTargeted\n"
+        for event in events {
+            let sources = event.sourceIDs.map { analysis.aggregator.sources[Int($0)].address.description }
+            let who = sources.count == 1 ? sources[0] : "\(sources.count) sources (\(sources[0]), ...)"
+            let targets = event.targets.count == 1 ? event.targets[0].description : "\(event.targets.count) addresses"
+            out += "  \(event.id) \(event.kind.rawValue): \(who) -> \(targets)\n"
+            var detail = "\(F.grouped(event.ports.count)) port\(event.ports.count == 1 ? "" : "s") (\(portList(event.ports))), \(F.grouped(event.probes)) probes"
+            if let start = event.start, let end = event.end { detail += ", \(shortTime(start)) to \(shortTime(end))" }
+            detail += ", confidence \(Int((event.confidence * 100).rounded()))%"
+            out += wrap(detail, indent: "     ")
+            for line in event.evidence { out += wrap("- " + line, indent: "     ", continuation: "       ") }
+        }
+        return out
+    }
+
+    private func portsBlock(_ analysis: Analysis) -> String {
         let ports = analysis.portsByProbes
-        if !ports.isEmpty {
-            out += "\nTop destination ports (of \(f.grouped(ports.count)))\n"
-            out += "  " + f.column("PORT", 16) + f.column("PROBES", 10, right: true) + f.column("SOURCES", 10, right: true)
-                + f.column("TARGETS", 9, right: true) + "  LAST SEEN\n"
-            for bucket in ports.prefix(top) {
-                out += "  " + f.column(bucket.key.description, 16) + f.column(f.grouped(bucket.probes), 10, right: true)
-                    + f.column(f.grouped(bucket.sourceCount), 10, right: true)
-                    + f.column(f.grouped(bucket.targetCount), 9, right: true)
-                    + "  " + (bucket.seen.last?.rfc3339() ?? "-") + "\n"
-            }
+        guard !ports.isEmpty, top > 0 else { return "" }
+        var out = "\nTop ports (of \(F.grouped(ports.count)))\n"
+        out += "  " + F.column("PORT", 11) + F.column("SERVICE", 13) + F.column("PROBES", 9, right: true)
+            + F.column("SOURCES", 9, right: true) + "  " + F.column("VERDICT", 11) + "NOTE\n"
+        for bucket in ports.prefix(top) {
+            let info = PortDescription(bucket.key)
+            let verdict = analysis.classification.ports[bucket.key]?.verdict.rawValue ?? "-"
+            var row = "  " + F.column(bucket.key.description, 11) + F.column(F.terminalSafe(info.service ?? "-"), 12) + " "
+                + F.column(F.grouped(bucket.probes), 9, right: true) + F.column(F.grouped(bucket.sourceCount), 9, right: true)
+                + "  " + F.column(verdict, 11)
+            row += info.note ?? ""
+            out += String(row.prefix(79)) + "\n"
         }
+        return out
+    }
+
+    private func sourcesBlock(_ analysis: Analysis) -> String {
         let sources = analysis.sourcesByProbes
-        if !sources.isEmpty {
-            out += "\nTop sources (of \(f.grouped(sources.count)))\n"
-            out += "  " + f.column("SOURCE", 26) + f.column("PROBES", 10, right: true) + f.column("PORTS", 8, right: true)
-                + f.column("TARGETS", 9, right: true) + "  ACTIVE\n"
-            for bucket in sources.prefix(top) {
-                out += "  " + f.column(bucket.address.description, 26) + f.column(f.grouped(bucket.probes), 10, right: true)
-                    + f.column(f.grouped(bucket.portCount), 8, right: true)
-                    + f.column(f.grouped(bucket.targetCount), 9, right: true)
-                    + "  " + f.duration(seconds: bucket.seen.seconds) + "\n"
-            }
+        guard !sources.isEmpty, top > 0 else { return "" }
+        var kinds: [ScanKind: Int] = [:]
+        for verdict in analysis.classification.sources.compactMap({ $0 }) where verdict.threatClass == .background {
+            kinds[verdict.kind, default: 0] += 1
         }
-        out += "\n" + accountingBlock(accounting)
+        var out = "\nTop sources (of \(F.grouped(sources.count)))\n"
+        if !kinds.isEmpty {
+            let summary = kinds.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\(F.grouped($0.value)) \($0.key.rawValue)" }
+            out += wrap("background: " + summary.joined(separator: ", "), indent: "  ")
+        }
+        out += "  " + F.column("SOURCE", 24) + F.column("PROBES", 8, right: true) + F.column("PORTS", 7, right: true)
+            + F.column("DAYS", 5, right: true) + "  VERDICT\n"
+        for bucket in sources.prefix(top) {
+            let verdict = analysis.aggregator.sourceIDs[bucket.address].flatMap { analysis.classification.verdict(forSource: $0) }
+            var label = verdict.map { "\($0.threatClass.rawValue) \($0.kind.rawValue)" } ?? "own network"
+            if let event = verdict?.eventID { label += " (\(event))" }
+            if let fingerprint = verdict?.fingerprint { label += " [\(fingerprint.name)]" }
+            let row = "  " + F.column(bucket.address.description, 24) + F.column(F.grouped(bucket.probes), 8, right: true)
+                + F.column(F.grouped(bucket.portCount), 7, right: true) + F.column(String(bucket.days.count), 5, right: true)
+                + "  " + label
+            out += String(row.prefix(79)) + "\n"
+        }
         return out
     }
 
     /// Lines, records, ignored and unparsed with reasons: shown in every report.
     public func accountingBlock(_ accounting: Accounting) -> String {
-        let f = TextFormatting.self
-        var out = "Lines: \(f.grouped(accounting.lines)) read = \(f.grouped(accounting.recordLines)) firewall records"
-        out += " + \(f.grouped(accounting.ignoredTotal)) ignored + \(f.grouped(accounting.unparsedTotal)) unparsed\n"
+        var out = "Lines: \(F.grouped(accounting.lines)) read = \(F.grouped(accounting.recordLines)) firewall records"
+        out += " + \(F.grouped(accounting.ignoredTotal)) ignored + \(F.grouped(accounting.unparsedTotal)) unparsed\n"
         if accounting.records != accounting.recordLines {
-            out += "  records: \(f.grouped(accounting.records)) (\"message repeated\" lines count as the records they stand for)\n"
+            out += wrap("records: \(F.grouped(accounting.records)) (\"message repeated N times\" lines count as the N records they stand for)", indent: "  ")
         }
         let actions = FirewallAction.allCases.compactMap { action in
-            accounting.actions[action].map { "\(action.name) \(f.grouped($0))" }
+            accounting.actions[action].map { "\(action.name) \(F.grouped($0))" }
         }
-        if !actions.isEmpty { out += "  actions: " + actions.joined(separator: ", ") + "\n" }
+        if !actions.isEmpty { out += "  actions: " + actions.joined(separator: ", ") + "; probes \(F.grouped(accounting.probes))\n" }
         for (reason, count) in accounting.ignored.sorted(by: { $0.key < $1.key }) {
-            out += "  ignored \(reason.rawValue): \(f.grouped(count)) (\(reason.explanation))\n"
+            out += wrap("ignored \(reason.rawValue): \(F.grouped(count)) (\(reason.explanation))", indent: "  ")
         }
         for (reason, count) in accounting.unparsed.sorted(by: { $0.key < $1.key }) {
-            let first = accounting.firstUnparsed[reason].map { ", first at \(f.terminalSafe($0))" } ?? ""
-            out += "  unparsed \(reason.rawValue): \(f.grouped(count)) (\(reason.explanation)\(first))\n"
+            let first = accounting.firstUnparsed[reason].map { ", first at \(F.terminalSafe($0))" } ?? ""
+            out += wrap("unparsed \(reason.rawValue): \(F.grouped(count)) (\(reason.explanation)\(first))", indent: "  ")
         }
         return out
     }
+
+    // MARK: Helpers
+
+    /// `2026-11-22 02:11 UTC`.
+    func shortTime(_ time: Timestamp) -> String {
+        let text = time.rfc3339()
+        return String(text.prefix(10)) + " " + String(text.dropFirst(11).prefix(5))
+    }
+
+    /// Port list cut to a few, with ranges for runs (`22/tcp, 1000-1999/tcp, ...`).
+    func portList(_ ports: [PortKey]) -> String {
+        var parts: [String] = []
+        var index = 0
+        while index < ports.count {
+            var end = index
+            while end + 1 < ports.count, ports[end + 1].proto == ports[index].proto, let a = ports[end].number,
+                let b = ports[end + 1].number, b == a + 1, !ports[index].proto.isICMP
+            {
+                end += 1
+            }
+            if end > index + 1, let low = ports[index].number, let high = ports[end].number {
+                parts.append("\(low)-\(high)/\(ports[index].proto.name)")
+                index = end + 1
+            } else {
+                parts.append(ports[index].description)
+                index += 1
+            }
+        }
+        return parts.count <= 4 ? parts.joined(separator: ", ") : parts.prefix(4).joined(separator: ", ") + ", ..."
+    }
+
+    /// Wraps to 79 columns.
+    func wrap(_ text: String, indent: String, continuation: String? = nil) -> String {
+        let width = 79
+        var out = ""
+        var line = indent
+        let next = continuation ?? indent
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if line.count + word.count + 1 > width && line.trimmingSpaces.count > 0 && line != indent && line != next {
+                out += line + "\n"
+                line = next
+            }
+            line += (line == indent || line == next ? "" : " ") + word
+        }
+        return out + line + "\n"
+    }
+}
+
+extension String {
+    fileprivate var trimmingSpaces: Substring { drop { $0 == " " } }
 }

@@ -1,0 +1,154 @@
+/// The verdicts for one analysis: every source, every port, and the targeted events.
+public struct Classification: Sendable {
+    /// By source number (same order as `Aggregator.sources`); nil for own networks (ignored as sources).
+    public var sources: [SourceVerdict?] = []
+    public var ports: [PortKey: PortVerdict] = [:]
+    /// Targeted events, earliest first.
+    public var events: [Event] = []
+    /// Notes on the whole log: provisional verdicts, rate-limited logging.
+    public var notes: [String] = []
+    /// Sources in own networks, ignored.
+    public var ownSources = 0
+    public var provisional = false
+
+    public init() {}
+
+    public func verdict(forSource id: UInt32) -> SourceVerdict? { sources.indices.contains(Int(id)) ? sources[Int(id)] : nil }
+
+    /// Classifies every source, finds distributed groups, derives port verdicts and events. Deterministic.
+    public static func classify(_ aggregator: Aggregator, config: ClassifierConfig = ClassifierConfig()) -> Classification {
+        var result = Classification()
+        let span = aggregator.accounting.seen.seconds
+        result.provisional = span < config.provisionalHours * 3600
+        if result.provisional {
+            result.notes.append("the log covers only \(TextFormatting.duration(seconds: span)): verdicts that need days (slow scans, returning sources) are provisional")
+        }
+        if aggregator.sawUFWPrefix, aggregator.busiestMinuteRecords <= 13, aggregator.accounting.records >= 100 {
+            result.notes.append("the log looks rate-limited (never more than \(aggregator.busiestMinuteRecords) records a minute; ufw logs at most 3 a minute after a burst of 10): rates are floors")
+        }
+        let features = aggregator.sources.enumerated().compactMap { index, bucket -> SourceFeatures? in
+            if config.ownNetworks.contains(where: { $0.contains(bucket.address) }) { return nil }
+            return SourceFeatures(id: UInt32(index), bucket: bucket, openPorts: aggregator.openPorts, window: config.verticalWindowSeconds)
+        }
+        result.ownSources = aggregator.sources.count - features.count
+        let classifier = SourceClassifier(config: config, aggregator: aggregator, localAddresses: aggregator.targets.count, provisional: result.provisional)
+        result.sources = [SourceVerdict?](repeating: nil, count: aggregator.sources.count)
+        for source in features { result.sources[Int(source.id)] = classifier.classify(source) }
+
+        var events: [Event] = []
+        for group in DistributedScanFinder(config: config).find(features) {
+            let ids = group.members.map(\.id)
+            // A source already in a group stays in the first one.
+            if ids.contains(where: { result.sources[Int($0)]?.kind == .distributedScan }) { continue }
+            let evidence = [
+                "\(group.members.count) sources in \(group.network) split \(TextFormatting.grouped(group.unionPorts.count)) ports of \(aggregator.targets[Int(group.target)]) between them (overlap \(classifier.percent(group.overlap))), first probes within \(TextFormatting.duration(seconds: group.startSpread)); threshold \(config.distributedSources) sources, \(config.distributedPorts) ports, overlap at most \(classifier.percent(config.distributedMaxOverlap))",
+            ]
+            let confidenceValue = confidence(measure: Double(group.members.count), threshold: Double(config.distributedSources))
+            for member in group.members {
+                let index = Int(member.id)
+                var verdict = result.sources[index]!
+                let before = "\(verdict.threatClass.rawValue) \(verdict.kind.rawValue)"
+                verdict.threatClass = .targeted
+                verdict.kind = .distributedScan
+                verdict.confidence = confidenceValue
+                verdict.evidence = evidence + ["alone it would be \(before): \(verdict.evidence.first ?? "")"]
+                result.sources[index] = verdict
+            }
+            events.append(makeEvent(kind: .distributedScan, members: group.members, aggregator: aggregator, confidence: confidenceValue, evidence: evidence))
+        }
+        markScannerNetworks(features, config: config, classifier: classifier, into: &result)
+        for source in features {
+            guard let verdict = result.sources[Int(source.id)], verdict.threatClass == .targeted, verdict.kind != .distributedScan else { continue }
+            events.append(makeEvent(kind: verdict.kind, members: [source], aggregator: aggregator, confidence: verdict.confidence, evidence: verdict.evidence))
+        }
+        // Earliest first; ids in that order.
+        events.sort { ($0.start?.microseconds ?? .min, $0.sourceIDs.first ?? 0) < ($1.start?.microseconds ?? .min, $1.sourceIDs.first ?? 0) }
+        for index in events.indices {
+            let id = "E\(index + 1)"
+            events[index] = events[index].withID(id)
+            for member in events[index].sourceIDs { result.sources[Int(member)]?.eventID = id }
+        }
+        result.events = events
+        result.ports = portVerdicts(aggregator, sources: result.sources)
+        return result
+    }
+
+    /// Sibling sources in one /24 (or /48) that each scatter probes over many ports without crossing a fast
+    /// threshold: a scanning network (research, search engine, bulk scanner), background. A distributed scan
+    /// was already taken out by then.
+    static func markScannerNetworks(
+        _ features: [SourceFeatures], config: ClassifierConfig, classifier: SourceClassifier, into result: inout Classification
+    ) {
+        var networks: [IPAddress: [SourceFeatures]] = [:]
+        for source in features where source.portCount >= 5 {
+            guard let verdict = result.sources[Int(source.id)],
+                verdict.kind == .slowVerticalScan || verdict.kind == .backgroundSweep || verdict.kind == .institutionalScanner
+            else { continue }
+            let address = source.bucket.address
+            networks[address.masked(prefixLength: address.isIPv4 ? 24 : 48), default: []].append(source)
+        }
+        for (network, members) in networks where members.count >= config.distributedSources {
+            let prefix = "\(network)/\(network.isIPv4 ? 24 : 48)"
+            let ports = members.reduce(0) { $0 + $1.portCount }
+            for member in members {
+                let index = Int(member.id)
+                guard var verdict = result.sources[index], verdict.kind != .institutionalScanner else { continue }
+                let before = "\(verdict.threatClass.rawValue) \(verdict.kind.rawValue)"
+                verdict.threatClass = .background
+                verdict.kind = .institutionalScanner
+                verdict.confidence = confidence(measure: Double(members.count), threshold: Double(config.distributedSources))
+                verdict.evidence = [
+                    "one of \(members.count) sources in \(prefix) that each scatter probes over many ports (\(TextFormatting.grouped(ports)) between them) without a fast scan: a scanning network, not one actor singling out this host",
+                    "alone it would be \(before): \(verdict.evidence.first ?? "")",
+                ]
+                result.sources[index] = verdict
+            }
+        }
+    }
+
+    static func makeEvent(kind: ScanKind, members: [SourceFeatures], aggregator: Aggregator, confidence: Double, evidence: [String]) -> Event {
+        var seen = SeenSpan()
+        var targets = Set<UInt32>()
+        var ports = Set<PortKey>()
+        var probes: UInt64 = 0
+        for member in members {
+            seen.merge(member.bucket.seen)
+            targets.formUnion(member.targetIDs)
+            ports.formUnion(member.ports)
+            probes += member.probes
+        }
+        return Event(id: "", kind: kind, threatClass: .targeted, sourceIDs: members.map(\.id).sorted(),
+                     targets: targets.map { aggregator.targets[Int($0)] }.sorted(), ports: ports.sorted(), probes: probes,
+                     start: seen.first, end: seen.last, confidence: confidence, evidence: evidence)
+    }
+
+    /// Background, targeted or mixed, from the verdicts of each port's sources.
+    static func portVerdicts(_ aggregator: Aggregator, sources: [SourceVerdict?]) -> [PortKey: PortVerdict] {
+        var verdicts: [PortKey: PortVerdict] = [:]
+        for (key, bucket) in aggregator.ports {
+            var targeted = 0
+            var kinds = Set<String>()
+            var judged = 0
+            for id in bucket.sourceIDs {
+                guard let verdict = sources[Int(id)] else { continue }
+                judged += 1
+                if verdict.threatClass == .targeted {
+                    targeted += 1
+                    kinds.insert(verdict.kind.rawValue)
+                }
+            }
+            let verdict: PortVerdict.Verdict = targeted == 0 ? .background : (targeted == judged ? .targeted : .mixed)
+            var evidence = ["\(TextFormatting.grouped(targeted)) of \(TextFormatting.grouped(judged)) sources targeted"]
+            if !kinds.isEmpty { evidence[0] += " (\(kinds.sorted().joined(separator: ", ")))" }
+            verdicts[key] = PortVerdict(key: key, verdict: verdict, evidence: evidence)
+        }
+        return verdicts
+    }
+}
+
+extension Event {
+    func withID(_ id: String) -> Event {
+        Event(id: id, kind: kind, threatClass: threatClass, sourceIDs: sourceIDs, targets: targets, ports: ports, probes: probes,
+              start: start, end: end, confidence: confidence, evidence: evidence)
+    }
+}

@@ -1,0 +1,61 @@
+/// Finds groups of sources that split one host's ports between them: source rotation by one actor
+/// (Gates 2006: the members of a distributed scan overlap little).
+///
+/// Candidates aim at one host from a short active span. They are grouped by network (/24 for IPv4,
+/// /48 for IPv6) and target; a group is a distributed scan when it has enough members whose first probes
+/// are close in time, enough ports between them, and little overlap between their port sets.
+struct DistributedScanFinder {
+    let config: ClassifierConfig
+
+    struct Group {
+        var network: Network
+        var target: UInt32
+        var members: [SourceFeatures]
+        var unionPorts: Set<PortKey>
+        var overlap: Double
+        var startSpread: Int64
+    }
+
+    func find(_ sources: [SourceFeatures]) -> [Group] {
+        var candidates: [String: [SourceFeatures]] = [:]
+        for source in sources where source.targetCount == 1 && source.portCount >= 2 && source.backscatterShare < 0.5 {
+            let address = source.bucket.address
+            let network = Network(address.masked(prefixLength: address.isIPv4 ? 24 : 48).description + (address.isIPv4 ? "/24" : "/48"))!
+            candidates["\(network)|\(source.targetIDs[0])", default: []].append(source)
+        }
+        var groups: [Group] = []
+        for (key, members) in candidates.sorted(by: { $0.key < $1.key }) where members.count >= config.distributedSources {
+            // Members whose first probe is within the spread of the group's earliest cluster.
+            let ordered = members.sorted { ($0.bucket.seen.first?.microseconds ?? 0, $0.id) < ($1.bucket.seen.first?.microseconds ?? 0, $1.id) }
+            func firstSeen(_ index: Int) -> Int64 { ordered[index].bucket.seen.first?.seconds ?? 0 }
+            var best: ArraySlice<SourceFeatures> = []
+            var start = 0
+            for end in ordered.indices {
+                while firstSeen(end) - firstSeen(start) > config.distributedStartSpreadSeconds { start += 1 }
+                if end - start + 1 > best.count { best = ordered[start...end] }
+            }
+            guard best.count >= config.distributedSources else { continue }
+            var union = Set<PortKey>()
+            var total = 0
+            for member in best {
+                union.formUnion(member.ports)
+                total += member.portCount
+            }
+            guard union.count >= config.distributedPorts else { continue }
+            let overlap = total == 0 ? 1 : 1 - Double(union.count) / Double(total)
+            guard overlap <= config.distributedMaxOverlap else { continue }
+            // A split range is concentrated: dense within its span, or mostly on ports up to 10000. Ports drawn at
+            // random from the whole range never overlap either, so low overlap alone proves nothing.
+            let numbers = union.compactMap(\.number).map(Int.init)
+            let density = Double(numbers.count) / Double(max((numbers.max() ?? 0) - (numbers.min() ?? 0) + 1, 1))
+            let lowShare = Double(numbers.filter { $0 <= 10000 }.count) / Double(max(numbers.count, 1))
+            guard density >= 0.2 || lowShare >= 0.8 else { continue }
+            let firsts = best.compactMap { $0.bucket.seen.first?.seconds }
+            let spread = (firsts.max() ?? 0) - (firsts.min() ?? 0)
+            let parts = key.split(separator: "|")
+            groups.append(Group(network: Network(String(parts[0]))!, target: UInt32(parts[1])!, members: Array(best),
+                                unionPorts: union, overlap: overlap, startSpread: spread))
+        }
+        return groups
+    }
+}

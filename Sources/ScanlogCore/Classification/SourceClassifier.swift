@@ -1,0 +1,172 @@
+/// Classifies one source at a time from its features, in a fixed order of rules; the first rule that holds
+/// decides. Every verdict says which numbers crossed which thresholds.
+struct SourceClassifier {
+    let config: ClassifierConfig
+    let aggregator: Aggregator
+    /// All local addresses seen (targets of probes and of allowed traffic).
+    let localAddresses: Int
+    /// Whether the log is short enough that slow behaviour cannot be judged yet.
+    let provisional: Bool
+
+    typealias F = TextFormatting
+
+    func classify(_ source: SourceFeatures) -> SourceVerdict {
+        let bucket = source.bucket
+        var verdict = SourceVerdict(
+            sourceID: source.id, threatClass: .background, kind: .backgroundSweep, confidence: 0.5,
+            fingerprint: bucket.dominantFingerprint, evidence: [], eventID: nil)
+        if let fingerprint = verdict.fingerprint, fingerprint != .backscatter {
+            verdict.evidence.append("\(fingerprint.name) fingerprint on \(F.grouped(bucket.count(of: fingerprint))) of \(F.grouped(bucket.probes)) probes (\(fingerprintRule(fingerprint)))")
+        }
+        if let network = config.knownScanners.first(where: { $0.contains(bucket.address) }) {
+            verdict.kind = .institutionalScanner
+            verdict.confidence = 0.95
+            verdict.evidence.insert("in \(network), listed as a known scanner in the config", at: 0)
+            return verdict
+        }
+        if source.backscatterShare >= config.backscatterShare {
+            verdict.kind = .backscatter
+            verdict.fingerprint = .backscatter
+            verdict.confidence = confidence(measure: source.backscatterShare, threshold: config.backscatterShare)
+            verdict.evidence.insert("\(F.grouped(bucket.count(of: .backscatter))) of \(F.grouped(bucket.probes)) probes are SYN-ACK, RST or ICMP errors: replies to traffic spoofed in this host's name, not probes; threshold \(percent(config.backscatterShare))", at: 0)
+            return verdict
+        }
+        if let targeted = targetedRule(source) {
+            verdict.threatClass = .targeted
+            verdict.kind = targeted.kind
+            verdict.confidence = targeted.confidence
+            verdict.evidence.insert(contentsOf: targeted.evidence, at: 0)
+            if !source.openPortsProbed.isEmpty {
+                verdict.evidence.append("probed \(source.openPortsProbed.count) port(s) open here: \(list(source.openPortsProbed))")
+            }
+            if provisional && (targeted.kind == .slowVerticalScan || targeted.kind == .returningRecon) {
+                verdict.confidence *= 0.8
+            }
+            return verdict
+        }
+        if let institutional = institutionalRule(source) {
+            verdict.kind = .institutionalScanner
+            verdict.confidence = institutional.confidence
+            verdict.evidence.insert(contentsOf: institutional.evidence, at: 0)
+            return verdict
+        }
+        verdict.evidence.insert(backgroundSummary(source), at: 0)
+        verdict.confidence = source.portCount <= config.sweepMaxPorts && bucket.visits <= 2 ? 0.9 : 0.7
+        return verdict
+    }
+
+    // MARK: Rules
+
+    typealias Finding = (kind: ScanKind, confidence: Double, evidence: [String])
+
+    private func targetedRule(_ source: SourceFeatures) -> Finding? {
+        let bucket = source.bucket
+        let window = config.verticalWindowSeconds
+        let target = targetsText(source)
+        // Fast vertical: many ports of one or two hosts within the window.
+        if source.targetCount <= config.slowVerticalMaxTargets, Double(config.verticalPorts) <= source.busiestRate {
+            let evidence = "\(F.grouped(bucket.busiestVisitPorts)) ports on \(target) in \(F.duration(seconds: bucket.busiestVisitSeconds)); threshold \(config.verticalPorts) in \(F.duration(seconds: window))"
+            var lines = [evidence]
+            if source.portCount > Int(bucket.busiestVisitPorts) { lines.append("\(F.grouped(source.portCount)) ports in all, \(bucket.visits) visit(s)") }
+            return (.verticalScan, confidence(measure: source.busiestRate, threshold: Double(config.verticalPorts)), lines)
+        }
+        // Service hammering: one service over and over.
+        if source.portCount <= config.hammeringMaxPorts, bucket.maxProbesOnOnePort >= UInt64(config.hammeringProbes) {
+            let port = source.ports.first.map(\.description) ?? "?"
+            var evidence = "\(F.grouped(bucket.maxProbesOnOnePort)) probes on \(port) of \(target)"
+            if source.spanSeconds > 0 { evidence += " over \(F.duration(seconds: source.spanSeconds))" }
+            evidence += " from \(bucket.sourcePorts.count >= 64 ? "64 or more" : String(bucket.sourcePorts.count)) source ports; threshold \(config.hammeringProbes) on one port"
+            var lines = [evidence]
+            if bucket.retransmissions > 0 { lines.append("\(F.grouped(bucket.retransmissions)) SYN retransmissions not counted") }
+            return (.serviceHammering, confidence(measure: Double(bucket.maxProbesOnOnePort), threshold: Double(config.hammeringProbes)), lines)
+        }
+        // Horizontal sweep on a port that is open here: aimed at this network's service.
+        if let sweep = sweepShape(source), !source.openPortsProbed.isEmpty {
+            return (.horizontalSweep, confidence(measure: Double(source.targetCount), threshold: Double(config.sweepTargets)),
+                    [sweep, "the swept port is open here (allowed in the log): aimed at this network's service"])
+        }
+        // Slow vertical: many ports of one or two hosts at any pace, singling them out among the local addresses,
+        // on a chosen list of ports (not random across the whole range).
+        if source.targetCount <= config.slowVerticalMaxTargets, source.portCount >= config.slowVerticalPorts,
+            source.targetCount < localAddresses || localAddresses == 1,
+            source.highPortShare < config.institutionalHighPortShare
+        {
+            let perHour = source.spanSeconds > 0 ? Double(source.portCount) * 3600 / Double(source.spanSeconds) : Double(source.portCount)
+            var lines = ["\(F.grouped(source.portCount)) ports on \(target) over \(F.duration(seconds: source.spanSeconds)) (about \(rate(perHour)) an hour, \(bucket.visits) visit(s)); threshold \(config.slowVerticalPorts) ports"]
+            lines.append("never faster than \(Int(source.busiestRate.rounded())) ports in \(F.duration(seconds: window)): below the fast-scan threshold of \(config.verticalPorts)")
+            if source.highPortShare < config.institutionalHighPortShare {
+                lines.append("\(percent(1 - source.highPortShare)) of its ports are at or below 10000: a chosen list, not the whole range")
+            }
+            return (.slowVerticalScan, confidence(measure: Double(source.portCount), threshold: Double(config.slowVerticalPorts)), lines)
+        }
+        // Returning recon: back on several days to the same few ports.
+        if source.days >= config.returningDays, source.portCount <= config.returningMaxPorts, bucket.visits >= UInt32(config.returningDays) {
+            let evidence = "came back on \(source.days) days (\(bucket.visits) visits) to \(source.portCount) port(s): \(list(source.ports)); threshold \(config.returningDays) days on at most \(config.returningMaxPorts) ports"
+            var measure = Double(source.days)
+            if !source.openPortsProbed.isEmpty { measure *= 1.5 }
+            return (.returningRecon, confidence(measure: measure, threshold: Double(config.returningDays)), [evidence])
+        }
+        return nil
+    }
+
+    /// A sweep across the local network on few ports, described; nil when the source is not sweep-shaped.
+    func sweepShape(_ source: SourceFeatures) -> String? {
+        guard localAddresses >= config.sweepTargets, source.targetCount >= config.sweepTargets,
+            Double(source.targetCount) >= config.sweepTargetShare * Double(localAddresses),
+            source.portCount <= config.sweepMaxPorts
+        else { return nil }
+        return "\(list(source.ports)) on \(source.targetCount) of \(localAddresses) local addresses in \(F.duration(seconds: source.spanSeconds)); threshold \(config.sweepTargets) addresses and \(percent(config.sweepTargetShare)) of the network"
+    }
+
+    private func institutionalRule(_ source: SourceFeatures) -> Finding? {
+        let bucket = source.bucket
+        // Many ports on every local address alike: it scans the internet, not this host.
+        if localAddresses >= 2, source.targetCount == localAddresses, source.portCount >= 5 {
+            let perTarget = Double(source.portCount) / Double(localAddresses)
+            return (.institutionalScanner, confidence(measure: Double(localAddresses), threshold: 2),
+                    ["\(F.grouped(source.portCount)) ports on all \(localAddresses) local addresses alike (about \(rate(perTarget)) each) over \(F.duration(seconds: source.spanSeconds)), never faster than \(Int(source.busiestRate.rounded())) in \(F.duration(seconds: config.verticalWindowSeconds)): scanning address space, not singling out a host"])
+        }
+        let longEnough = source.days >= config.institutionalDays || source.spanSeconds >= 12 * 3600
+        guard longEnough, source.portCount >= 5, source.highPortShare >= config.institutionalHighPortShare else { return nil }
+        let perDay = Double(bucket.probes) / Double(max(source.days, 1))
+        var lines = ["steady over \(source.days) day(s) at about \(rate(perDay)) probes a day, \(F.grouped(source.portCount)) ports spread over the whole range (\(percent(source.highPortShare)) above 10000)"]
+        if localAddresses > 1 { lines.append("\(source.targetCount) of \(localAddresses) local addresses alike") }
+        return (.institutionalScanner, confidence(measure: source.highPortShare, threshold: config.institutionalHighPortShare), lines)
+    }
+
+    private func backgroundSummary(_ source: SourceFeatures) -> String {
+        let bucket = source.bucket
+        if let sweep = sweepShape(source) {
+            return sweep + "; no port swept is open here: the same probe every address gets, mass-scanner behaviour"
+        }
+        var text = "\(F.grouped(bucket.probes)) probe(s) on \(source.portCount) port(s) (\(list(Array(source.ports.prefix(3))))\(source.portCount > 3 ? ", ..." : ""))"
+        text += " in \(bucket.visits) visit(s)"
+        if source.days > 1 { text += " on \(source.days) days" }
+        text += "; below every targeting threshold"
+        return text
+    }
+
+    // MARK: Wording
+
+    private func fingerprintRule(_ fingerprint: Fingerprint) -> String {
+        switch fingerprint {
+        case .zmap: "IP ID 54321"
+        case .masscan: "WINDOW 1024 without options, or IP ID from destination, port and sequence"
+        case .mirai: "TCP sequence equals the destination address"
+        case .nmapSYN: "SYN with WINDOW 1024 and LEN 44"
+        case .finScan: "FIN alone"
+        case .nullScan: "no TCP flags"
+        case .xmasScan: "FIN, PSH and URG"
+        case .backscatter: "SYN-ACK, RST or ICMP error"
+        }
+    }
+
+    func targetsText(_ source: SourceFeatures) -> String {
+        let names = source.targetIDs.prefix(2).map { aggregator.targets[Int($0)].description }
+        return names.joined(separator: " and ") + (source.targetCount > 2 ? " and \(source.targetCount - 2) more" : "")
+    }
+
+    func list(_ ports: [PortKey]) -> String { ports.map(\.description).joined(separator: ", ") }
+    func percent(_ share: Double) -> String { "\(Int((share * 100).rounded()))%" }
+    func rate(_ value: Double) -> String { value >= 10 ? F.grouped(Int(value.rounded())) : String(Double(Int(value * 10)) / 10) }
+}
