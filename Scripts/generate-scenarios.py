@@ -15,6 +15,7 @@ import random
 import sys
 import time
 
+sys.dont_write_bytecode = True        # leave no __pycache__ in the source tree
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 from scenarios import ambient, background, model, targeted  # noqa: E402
@@ -53,6 +54,9 @@ def parse_args(argv):
                    help="multiplies background and legitimate volumes (default 1)")
     p.add_argument("--kinds", default=",".join(model.ALL_KINDS),
                    help="comma-separated kinds to generate (default: all)")
+    p.add_argument("--event-size", type=float, default=1.0,
+                   help="multiplies the size of targeted events (ports scanned, attempts); "
+                        "floors keep each event recognisable (default 1)")
     p.add_argument("--envelope", choices=("traditional", "rfc3339"), default="traditional")
     p.add_argument("--no-uptime", action="store_true",
                    help="omit the kernel uptime bracket [  123.456789]")
@@ -77,8 +81,8 @@ def parse_args(argv):
         p.error("--days must be >= 1")
     if a.hosts < 1 or a.addrs_per_host < 1:
         p.error("--hosts and --addrs-per-host must be >= 1")
-    if a.scale < 0:
-        p.error("--scale must be >= 0")
+    if a.scale < 0 or a.event_size <= 0:
+        p.error("--scale must be >= 0 and --event-size > 0")
     kinds = [k.strip() for k in a.kinds.split(",") if k.strip()]
     bad = [k for k in kinds if k not in model.ALL_KINDS]
     if bad:
@@ -100,6 +104,7 @@ class Config:
         self.seed = a.seed
         self.days = a.days
         self.scale = a.scale
+        self.event_size = a.event_size
         self.envelope = a.envelope
         self.uptime = not a.no_uptime
         self.rate_limit = a.rate_limit
@@ -126,7 +131,7 @@ def main(argv):
             GENERATORS[kind](ctx)
     if "system" in a.kinds:
         ambient.system(ctx, a.noise)
-    params = {"hosts": a.hosts, "addrs_per_host": a.addrs_per_host, "kinds": a.kinds,
+    params = {"hosts": a.hosts, "addrs_per_host": a.addrs_per_host, "kinds": a.kinds, "event_size": a.event_size,
               "envelope": a.envelope, "uptime": cfg.uptime, "rate_limit": a.rate_limit,
               "allow_log": a.allow_log, "audit_fraction": a.audit_fraction, "noise": a.noise,
               "log_tcp_sequence": a.log_tcp_sequence}

@@ -1,7 +1,7 @@
 """Background: mass scanners and botnets, institutional scanners, backscatter."""
 
 from . import model
-from .context import (US, DAY_US, count, loguniform, os_stack_rtx, poisson, popular_port,
+from .context import (US, count, loguniform, os_stack_rtx, poisson, popular_port,
                       random_port, weighted)
 from .packets import Prober
 
@@ -282,11 +282,12 @@ def _episode(ctx, rng, h, a, src, kind, times):
         sport = rng.choice(_SERVICE_PORTS)
         random_sport = kind == "rst" and rng.random() < 0.3
         win = (rng.choice((65160, 64240, 28960)) if linux else rng.choice((16384, 8192, 65535, 14600)))
-        for t in times:
+        dports = rng.sample(range(1024, 65536), len(times))    # the flood's spoofed source ports
+        for t, dport in zip(times, dports):
             ip_id = (ip_id + rng.randint(1, 50)) & 0xFFFF
             spec = {"fam": 4, "src": src, "dst": a, "ttl": ttl, "proto": "TCP",
                     "spt": rng.randint(1, 65535) if random_sport else sport,
-                    "dpt": rng.randint(1024, 65535), "seq": rng.getrandbits(32),
+                    "dpt": dport, "seq": rng.getrandbits(32),
                     "ack": rng.getrandbits(32), "id": 0 if linux else ip_id, "df": linux}
             if kind == "synack":
                 spec.update(len=(60 if linux else 44), win=win, flags=("ACK", "SYN"))

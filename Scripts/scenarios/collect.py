@@ -1,6 +1,6 @@
 """Collects generated packets and what they mean (sources, events, groups)."""
 
-import random
+import zlib
 
 from .packets import body_inbound, body_outbound
 
@@ -17,7 +17,8 @@ class Collector:
     """Every line to write, as a tuple (t_us, seq, host_index, action, text, src, group, flags).
 
     action: "BLOCK" / "ALLOW" / "AUDIT" for firewall lines, None for other syslog lines.
-    group: id shared by a packet and its retransmissions (None when there are none).
+    key: (host, src, dst, sport, dport, flags) of an inbound TCP packet, else None; a probe line
+         with the key of a line written at most 3.5 s earlier is a retransmission.
     """
 
     def __init__(self, cfg, start_us, end_us):
@@ -30,7 +31,7 @@ class Collector:
         self.groups = []             # background groups (institutional networks, hosters, ...)
         self.skipped = []            # kinds asked for but not generated, with the reason
         self._seq = 0
-        self._audit_rng = random.Random(f"{cfg.seed}:audit-copies")
+        self._audit_key = f"{cfg.seed}|audit|"
 
     # -- registry -------------------------------------------------------------------------------
     def register(self, src, cls, kind, event=None, profile=None, group=None):
@@ -53,7 +54,8 @@ class Collector:
 
     # -- packets --------------------------------------------------------------------------------
     def inbound(self, t, host, spec, action, rtx_of=None):
-        """One inbound packet logged with `action`; returns its group id (for retransmissions)."""
+        """One inbound packet logged with `action`; returns a handle (None if outside the log).
+        `rtx_of` marks a copy sent again by the source (the truth counts copies by their key)."""
         if not self._in_range(t):
             return None
         src = spec["src"]
@@ -61,16 +63,20 @@ class Collector:
             raise RuntimeError(f"unregistered source {src}")
         body = body_inbound(spec, host, self.cfg)
         flags = INBOUND | KERNEL | (RETRANS if rtx_of is not None else 0)
-        if self._audit_rng.random() < self.cfg.audit_fraction:
-            # ufw-before-logging-input logs the packet first as [UFW AUDIT] (logging level high)
-            self._push(t - self._audit_rng.randint(4, 40), host, "AUDIT", body, src, None,
+        # ufw-before-logging-input logs a sample of packets first as [UFW AUDIT] (logging level
+        # high, rate-limited). Decided by a hash of the packet, not by a shared random stream, so
+        # that generating fewer kinds leaves the other kinds' lines unchanged.
+        h = zlib.crc32(f"{self._audit_key}{src}|{t}".encode())
+        if h < self.cfg.audit_fraction * 4294967296.0:
+            self._push(t - 4 - h % 37, host, "AUDIT", body, src, None,
                        INBOUND | KERNEL | AUDIT_COPY)
-        # a packet is its own group; retransmissions point at the first copy's seq
+        # retransmission key: what a reader of the log can compare (TCP only)
+        key = None
+        if spec["proto"] == "TCP":
+            key = (host.index, src, spec["dst"], spec["spt"], spec["dpt"], tuple(spec["flags"]))
         self._seq += 1
-        seq = self._seq
-        group = rtx_of if rtx_of is not None else seq
-        self.packets.append((t, seq, host.index, action, body, src, group, flags))
-        return seq
+        self.packets.append((t, self._seq, host.index, action, body, src, key, flags))
+        return self._seq
 
     def outbound(self, t, host, spec):
         """A new outbound connection: ufw at logging level high writes AUDIT then ALLOW."""

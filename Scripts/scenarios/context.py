@@ -23,6 +23,10 @@ class Context:
         self.host_of = {a: h for h in hosts for a in h.addresses()}
         self._day_factor = None
 
+    def size(self, n, floor):
+        """A targeted event's size (ports, attempts) times --event-size, never below `floor`."""
+        return max(floor, int(round(n * self.cfg.event_size)))
+
     def rng(self, name):
         """An independent stream per scenario: random.Random seeded with "<seed>:<name>", so
         asking for fewer kinds does not change what the others generate."""

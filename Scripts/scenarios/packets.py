@@ -4,6 +4,7 @@ A packet is first described by a plain dict (a "spec"), then rendered to the tex
 the `[UFW ...] ` prefix. Field order, spacing and the trailing space follow formats.md section 1.
 """
 
+from .model import UDP_IP_LEN
 from .net import v4_int
 
 # nf_log dump_tcp_header() prints the flags in this order, each followed by one space.
@@ -195,5 +196,4 @@ class Prober:
 
 
 def _udp_len(dport):
-    from .model import UDP_IP_LEN
     return UDP_IP_LEN.get(dport, (28, 28))

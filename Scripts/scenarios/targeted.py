@@ -71,14 +71,14 @@ def vertical_scan(ctx):
     n = n_events(ctx, kind)
     sizes = (1000, 20, 100, 1000, 300, 20, 1000, 100)
     for i in range(n):
-        size = sizes[i % len(sizes)]
+        size = ctx.size(sizes[i % len(sizes)], min(20, sizes[i % len(sizes)]))
         v6 = (i == 2) or (i > 2 and rng.random() < 0.2)
         tool = weighted(rng, ("nmap", "masscan", "linux"), (0.65, 0.15, 0.20))
         mode = "SYN"
         if tool == "nmap":
             mode = weighted(rng, ("SYN", "FIN", "NULL", "XMAS"), (0.7, 0.1, 0.1, 0.1))
         if size >= 1000 and rng.random() < 0.5:
-            ports = list(range(1, 1025))
+            ports = list(range(1, size + 25 if size == 1000 else size + 1))
         else:
             ports = _top_ports(rng, size)
         rng.shuffle(ports)
@@ -108,7 +108,7 @@ def slow_vertical_scan(ctx):
     for i in range(n):
         mean_gap = rng.uniform(10, 20) * 60
         avail = (ctx.end_us - ctx.start_us) / US - 3600
-        size = max(20, min(300, int(avail * 0.9 / mean_gap)))
+        size = max(20, min(ctx.size(300, 20), int(avail * 0.9 / mean_gap)))
         tool = rng.choice(("nmap", "linux"))
         ports = list(range(1, 1025)) if rng.random() < 0.5 else _top_ports(rng, 1000)
         rng.shuffle(ports)
@@ -179,7 +179,7 @@ def service_hammering(ctx):
     choices = [x for x in model.HAMMER_TARGETS if x[0] not in open_ports]
     for i in range(n):
         port, proto, what = rng.choice(choices)
-        attempts = int(loguniform(rng, 300, 3000))
+        attempts = ctx.size(int(loguniform(rng, 300, 3000)), 30)
         avail = (ctx.end_us - ctx.start_us) / US - 2400
         span = min(rng.uniform(3600, 48 * 3600), avail * 0.9)
         sessions = rng.randint(1, 4)
@@ -195,7 +195,7 @@ def service_hammering(ctx):
         t0 = _place(ctx, rng, span)
         # sessions: equal slices of the span, each busy for part of its slice
         per = [attempts // sessions + (1 if k < attempts % sessions else 0) for k in range(sessions)]
-        p_rtx = rng.uniform(0.3, 0.9)
+        p_rtx = rng.uniform(0.2, 0.6)
         sip_sport = rng.choice((5060, 5061, rng.randint(1024, 65535)))
         for k in range(sessions):
             s0 = t0 + int(span * k / sessions * US)
@@ -205,7 +205,7 @@ def service_hammering(ctx):
                 if proto == "UDP":
                     ctx.send(rng, pr, h, t, dst, port, "UDP", sport=sip_sport)
                 else:
-                    ctx.send(rng, pr, h, t, dst, port, "TCP", rtx=os_stack_rtx(rng, p_rtx, 0.5))
+                    ctx.send(rng, pr, h, t, dst, port, "TCP", rtx=os_stack_rtx(rng, p_rtx, 0.4))
 
 
 def distributed_scan(ctx):
@@ -217,6 +217,7 @@ def distributed_scan(ctx):
     for i in range(n):
         members = rng.randint(4, 20)
         lo, hi = rng.choice(((1, 1024), (1, 5000), (1, 5000), (1, 10000), (1024, 5000)))
+        hi = lo - 1 + ctx.size(hi - lo + 1, 10 * members)
         ports = list(range(lo, hi + 1))
         split = rng.choice(("contiguous", "stripes", "random"))
         if split == "contiguous":
@@ -234,6 +235,7 @@ def distributed_scan(ctx):
         for _ in range(n_dup):
             k = rng.randrange(members)
             parts[k].append(rng.choice(parts[(k + 1) % members]))
+        parts = [list(dict.fromkeys(p)) for p in parts]      # a member probes a port once
         same24 = rng.random() < 0.7
         tool = rng.choice(("nmap", "masscan")) if same24 else "custom"
         h, dst = _target(ctx, rng)
@@ -293,6 +295,8 @@ def returning_recon(ctx):
         pr = Prober(rng, tool, src)
         hour = rng.uniform(1, 22)
         for d in days:
+            if tool == "nmap":
+                pr = Prober(rng, "nmap", src, hops=pr.hops)     # a new run: a new source port
             t = ctx.day_start(d) + int((hour * 3600 + rng.uniform(-5400, 5400)) * US)
             order = ports[:]
             rng.shuffle(order)

@@ -3,7 +3,7 @@
 import datetime
 import json
 
-from .collect import AUDIT_COPY, INBOUND, KERNEL, OUTBOUND, RETRANS, SYSTEM
+from .collect import AUDIT_COPY, INBOUND, KERNEL, OUTBOUND, SYSTEM
 from .context import US
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -69,12 +69,12 @@ def write(ctx, out_dir, cfg, params):
               "retransmissions": 0, "unique_probes": 0, "block_lines": 0, "allow_lines": 0,
               "audit_lines": 0, "outbound_lines": 0, "suppressed_by_rate_limit": 0}
     per_src = {}
-    last_copy = {}          # group -> time of the last written copy
+    last_copy = {}          # retransmission key -> time of the last written copy
     src_meta = col.sources
     out_path = out_dir / "ufw.log"
     with open(out_path, "w", encoding="ascii", newline="\n") as f:
         buf = []
-        for (t, seq, hi, action, text, src, group, flags) in packets:
+        for (t, seq, hi, action, text, src, key, flags) in packets:
             h = hosts[hi]
             if seq in dropped:
                 counts["suppressed_by_rate_limit"] += 1
@@ -108,11 +108,12 @@ def write(ctx, out_dir, cfg, params):
                     st = per_src.setdefault(src, _new_stat())
                     st["probes"] += 1
                     _seen(st, t)
-                    prev = last_copy.get(group)
-                    if prev is not None and t - prev <= RETRANS_WINDOW_US:
-                        st["retransmissions"] += 1
-                        counts["retransmissions"] += 1
-                    last_copy[group] = t
+                    if key is not None:
+                        prev = last_copy.get(key)
+                        if prev is not None and t - prev <= RETRANS_WINDOW_US:
+                            st["retransmissions"] += 1
+                            counts["retransmissions"] += 1
+                        last_copy[key] = t
                 if flags & OUTBOUND and action == "AUDIT":
                     counts["audit_lines"] += 1
             counts["lines"] += 1
@@ -217,8 +218,8 @@ def _truth(ctx, cfg, params, counts, per_src):
         "definitions": {
             "probes": "inbound [UFW BLOCK] and [UFW ALLOW] lines from a remote source (IN=<if> "
                       "OUT= ); each line counts once, retransmissions included",
-            "retransmissions": "probe lines repeating an earlier line of the same source with the "
-                               "same destination, protocol, source port, destination port and TCP "
+            "retransmissions": "TCP probe lines repeating an earlier probe line of the same source "
+                               "with the same destination, source port, destination port and TCP "
                                "flags, within 3.5 s of the previous copy; unique_probes = probes - "
                                "retransmissions",
             "audit_lines": "[UFW AUDIT] lines: a copy of the next line's packet (inbound) or of an "

@@ -12,6 +12,8 @@ public struct Aggregator: Sendable {
     public internal(set) var hostNames: [String] = [""]
     /// Ports that the firewall allowed inbound somewhere in the log: open here.
     public internal(set) var openPorts: Set<PortKey> = []
+    /// Allowed inbound connections per source (few: clients of the open services).
+    public internal(set) var allowedSources: [IPAddress: AllowedConnections] = [:]
     /// The most records in one minute, and whether the prefixes are ufw's (whose logging is rate-limited).
     public internal(set) var busiestMinuteRecords: UInt64 = 0
     public internal(set) var sawUFWPrefix = false
@@ -79,8 +81,9 @@ public struct Aggregator: Sendable {
             busiestMinuteRecords = max(busiestMinuteRecords, currentMinuteRecords)
         }
         if record.action == .allowed && record.direction == .inbound {
-            openPorts.insert(PortKey(record: record))
-            _ = targetID(record.destination)
+            let key = PortKey(record: record)
+            openPorts.insert(key)
+            allowedSources[record.source, default: AllowedConnections()].record(record, key: key, target: targetID(record.destination))
         }
         guard record.isProbe else { return }
         accounting.probes += weight

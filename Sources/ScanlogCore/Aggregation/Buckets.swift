@@ -96,3 +96,39 @@ public struct SourceBucket: Sendable {
         return count(of: best) * 2 > probes ? best : nil
     }
 }
+
+/// Inbound connections the firewall allowed from one source (`[UFW ALLOW]`, `ACCEPT`): not probes, but a burst
+/// of them against one open service is brute force.
+public struct AllowedConnections: Sendable {
+    public internal(set) var connections: UInt64 = 0
+    public internal(set) var ports = CompactSet()
+    public internal(set) var targets = CompactSet()
+    public internal(set) var seen = SeenSpan()
+    /// The busiest burst (connections with gaps under a minute): how many, over how long.
+    public internal(set) var busiestBurst: UInt64 = 0
+    public internal(set) var busiestBurstSeconds: Int64 = 0
+    var burstStart: Int64 = 0
+    var burstLast: Int64 = .min
+    var burstCount: UInt64 = 0
+
+    public init() {}
+
+    mutating func record(_ record: FirewallRecord, key: PortKey, target: UInt32) {
+        let weight = UInt64(record.repeatCount)
+        connections += weight
+        ports.insert(key.packed)
+        targets.insert(target)
+        seen.add(record.time)
+        guard let time = record.time?.microseconds else { return }
+        if burstLast == .min || time - burstLast > 60_000_000 || time < burstStart {
+            burstStart = time
+            burstCount = 0
+        }
+        burstLast = max(burstLast, time)
+        burstCount += weight
+        if burstCount > busiestBurst {
+            busiestBurst = burstCount
+            busiestBurstSeconds = (burstLast - burstStart) / 1_000_000
+        }
+    }
+}

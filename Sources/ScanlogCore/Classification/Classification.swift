@@ -61,8 +61,9 @@ public struct Classification: Sendable {
             guard let verdict = result.sources[Int(source.id)], verdict.threatClass == .targeted, verdict.kind != .distributedScan else { continue }
             events.append(makeEvent(kind: verdict.kind, members: [source], aggregator: aggregator, confidence: verdict.confidence, evidence: verdict.evidence))
         }
+        events += allowedHammering(aggregator, config: config, into: &result)
         // Earliest first; ids in that order.
-        events.sort { ($0.start?.microseconds ?? .min, $0.sourceIDs.first ?? 0) < ($1.start?.microseconds ?? .min, $1.sourceIDs.first ?? 0) }
+        events.sort { ($0.start?.microseconds ?? .min, $0.sources.first ?? .unspecified) < ($1.start?.microseconds ?? .min, $1.sources.first ?? .unspecified) }
         for index in events.indices {
             let id = "E\(index + 1)"
             events[index] = events[index].withID(id)
@@ -71,6 +72,39 @@ public struct Classification: Sendable {
         result.events = events
         result.ports = portVerdicts(aggregator, sources: result.sources)
         return result
+    }
+
+    /// A burst of allowed connections to one open service from one source: brute force that the firewall let
+    /// through. Not probes (they were allowed), so they are reported as events of their own.
+    static func allowedHammering(_ aggregator: Aggregator, config: ClassifierConfig, into result: inout Classification) -> [Event] {
+        var events: [Event] = []
+        let window: Int64 = 600
+        for (address, allowed) in aggregator.allowedSources.sorted(by: { $0.key < $1.key }) {
+            guard !config.ownNetworks.contains(where: { $0.contains(address) }), allowed.ports.count <= config.hammeringMaxPorts,
+                allowed.busiestBurst >= UInt64(config.hammeringProbes)
+            else { continue }
+            let perWindow = Double(allowed.busiestBurst) * Double(window) / Double(max(allowed.busiestBurstSeconds, window))
+            guard perWindow >= Double(config.hammeringProbes) else { continue }
+            let ports = allowed.ports.elements.map(PortKey.init(packed:)).sorted()
+            let targets = allowed.targets.elements.map { aggregator.targets[Int($0)] }.sorted()
+            let evidence = [
+                "\(TextFormatting.grouped(allowed.busiestBurst)) connections allowed to \(ports.map(\.description).joined(separator: ", ")) in \(TextFormatting.duration(seconds: allowed.busiestBurstSeconds)) (\(TextFormatting.grouped(allowed.connections)) in all); threshold \(config.hammeringProbes) in \(TextFormatting.duration(seconds: window)): brute force against an open service",
+            ]
+            let confidenceValue = confidence(measure: perWindow, threshold: Double(config.hammeringProbes))
+            var ids: [UInt32] = []
+            if let id = aggregator.sourceIDs[address], var verdict = result.sources[Int(id)] {
+                ids = [id]
+                verdict.threatClass = .targeted
+                verdict.kind = .serviceHammering
+                verdict.confidence = max(verdict.confidence, confidenceValue)
+                verdict.evidence = evidence + verdict.evidence
+                result.sources[Int(id)] = verdict
+            }
+            events.append(Event(id: "", kind: .serviceHammering, threatClass: .targeted, sources: [address], sourceIDs: ids,
+                                targets: targets, ports: ports, probes: allowed.connections, start: allowed.seen.first,
+                                end: allowed.seen.last, confidence: confidenceValue, evidence: evidence))
+        }
+        return events
     }
 
     /// Sibling sources in one /24 (or /48) that each scatter probes over many ports without crossing a fast
@@ -117,7 +151,7 @@ public struct Classification: Sendable {
             ports.formUnion(member.ports)
             probes += member.probes
         }
-        return Event(id: "", kind: kind, threatClass: .targeted, sourceIDs: members.map(\.id).sorted(),
+        return Event(id: "", kind: kind, threatClass: .targeted, sources: members.map(\.bucket.address).sorted(), sourceIDs: members.map(\.id).sorted(),
                      targets: targets.map { aggregator.targets[Int($0)] }.sorted(), ports: ports.sorted(), probes: probes,
                      start: seen.first, end: seen.last, confidence: confidence, evidence: evidence)
     }
@@ -148,7 +182,7 @@ public struct Classification: Sendable {
 
 extension Event {
     func withID(_ id: String) -> Event {
-        Event(id: id, kind: kind, threatClass: threatClass, sourceIDs: sourceIDs, targets: targets, ports: ports, probes: probes,
+        Event(id: id, kind: kind, threatClass: threatClass, sources: sources, sourceIDs: sourceIDs, targets: targets, ports: ports, probes: probes,
               start: start, end: end, confidence: confidence, evidence: evidence)
     }
 }

@@ -16,12 +16,32 @@ struct DistributedScanFinder {
         var startSpread: Int64
     }
 
+    /// Drops, most overlapping first, members whose ports are more than `distributedMaxOverlap` shared with
+    /// the other members.
+    func withoutOverlappingMembers(_ members: [SourceFeatures]) -> [SourceFeatures] {
+        var kept = members
+        while kept.count >= config.distributedSources {
+            var counts: [PortKey: Int] = [:]
+            for member in kept { for port in member.ports { counts[port, default: 0] += 1 } }
+            let shares = kept.map { member in
+                Double(member.ports.filter { counts[$0]! > 1 }.count) / Double(max(member.portCount, 1))
+            }
+            guard let worst = shares.indices.max(by: { (shares[$0], kept[$1].id) < (shares[$1], kept[$0].id) }),
+                shares[worst] > config.distributedMaxOverlap
+            else { break }
+            kept.remove(at: worst)
+        }
+        return kept
+    }
+
     func find(_ sources: [SourceFeatures]) -> [Group] {
         var candidates: [String: [SourceFeatures]] = [:]
+        // One actor's sources run the same tool: group by network, target and fingerprint.
         for source in sources where source.targetCount == 1 && source.portCount >= 2 && source.backscatterShare < 0.5 {
             let address = source.bucket.address
             let network = Network(address.masked(prefixLength: address.isIPv4 ? 24 : 48).description + (address.isIPv4 ? "/24" : "/48"))!
-            candidates["\(network)|\(source.targetIDs[0])", default: []].append(source)
+            let tool = source.bucket.dominantFingerprint?.name ?? "none"
+            candidates["\(network)|\(source.targetIDs[0])|\(tool)", default: []].append(source)
         }
         var groups: [Group] = []
         for (key, members) in candidates.sorted(by: { $0.key < $1.key }) where members.count >= config.distributedSources {
@@ -34,7 +54,10 @@ struct DistributedScanFinder {
                 while firstSeen(end) - firstSeen(start) > config.distributedStartSpreadSeconds { start += 1 }
                 if end - start + 1 > best.count { best = ordered[start...end] }
             }
-            guard best.count >= config.distributedSources else { continue }
+            // Members split the space: one that mostly re-probes the others' ports is not part of the split.
+            let splitters = withoutOverlappingMembers(Array(best))
+            guard splitters.count >= config.distributedSources else { continue }
+            best = splitters[...]
             var union = Set<PortKey>()
             var total = 0
             for member in best {
@@ -53,6 +76,7 @@ struct DistributedScanFinder {
             let firsts = best.compactMap { $0.bucket.seen.first?.seconds }
             let spread = (firsts.max() ?? 0) - (firsts.min() ?? 0)
             let parts = key.split(separator: "|")
+            _ = parts[2]
             groups.append(Group(network: Network(String(parts[0]))!, target: UInt32(parts[1])!, members: Array(best),
                                 unionPorts: union, overlap: overlap, startSpread: spread))
         }

@@ -44,6 +44,8 @@ public struct Event: Sendable {
     public let id: String
     public let kind: ScanKind
     public let threatClass: ThreatClass
+    /// The sources' addresses; `sourceIDs` numbers those that also sent probes.
+    public let sources: [IPAddress]
     public let sourceIDs: [UInt32]
     public let targets: [IPAddress]
     public let ports: [PortKey]

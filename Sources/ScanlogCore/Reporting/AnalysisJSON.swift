@@ -50,9 +50,7 @@ public enum AnalysisJSON {
                 json.member("id", event.id)
                 json.member("kind", event.kind.rawValue)
                 json.member("class", event.threatClass.rawValue)
-                json.arrayMember("sources") { json in
-                    for id in event.sourceIDs { json.string(analysis.aggregator.sources[Int(id)].address.description) }
-                }
+                json.arrayMember("sources") { json in for source in event.sources { json.string(source.description) } }
                 json.arrayMember("targets") { json in for target in event.targets { json.string(target.description) } }
                 json.arrayMember("ports") { json in for port in event.ports { json.string(port.description) } }
                 json.member("probes", event.probes)

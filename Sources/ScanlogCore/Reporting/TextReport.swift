@@ -50,7 +50,7 @@ public struct TextReport {
         guard !events.isEmpty else { return "" }
         var out = "\nTargeted\n"
         for event in events {
-            let sources = event.sourceIDs.map { analysis.aggregator.sources[Int($0)].address.description }
+            let sources = event.sources.map(\.description)
             let who = sources.count == 1 ? sources[0] : "\(sources.count) sources (\(sources[0]), ...)"
             let targets = event.targets.count == 1 ? event.targets[0].description : "\(event.targets.count) addresses"
             out += "  \(event.id) \(event.kind.rawValue): \(who) -> \(targets)\n"
@@ -67,12 +67,12 @@ public struct TextReport {
         let ports = analysis.portsByProbes
         guard !ports.isEmpty, top > 0 else { return "" }
         var out = "\nTop ports (of \(F.grouped(ports.count)))\n"
-        out += "  " + F.column("PORT", 11) + F.column("SERVICE", 13) + F.column("PROBES", 9, right: true)
+        out += "  " + F.column("PORT", 14) + F.column("SERVICE", 13) + F.column("PROBES", 9, right: true)
             + F.column("SOURCES", 9, right: true) + "  " + F.column("VERDICT", 11) + "NOTE\n"
         for bucket in ports.prefix(top) {
             let info = PortDescription(bucket.key)
             let verdict = analysis.classification.ports[bucket.key]?.verdict.rawValue ?? "-"
-            var row = "  " + F.column(bucket.key.description, 11) + F.column(F.terminalSafe(info.service ?? "-"), 12) + " "
+            var row = "  " + F.column(bucket.key.description, 14) + F.column(F.terminalSafe(info.service ?? "-"), 12) + " "
                 + F.column(F.grouped(bucket.probes), 9, right: true) + F.column(F.grouped(bucket.sourceCount), 9, right: true)
                 + "  " + F.column(verdict, 11)
             row += info.note ?? ""
