@@ -42,7 +42,7 @@ LIVE="$WORK/live"                      # rsyslog writes here; copied to $OUT at 
 JOURNAL="$WORK/scans.jsonl"            # one JSON record per scan
 CHECKS="$WORK/checks.jsonl"            # counter-vs-lines checks per phase
 PY=/usr/bin/python3
-NS_ALL=(sl-victim sl-scan-a sl-scan-b sl-net)
+NS_ALL=(sl-victim sl-scan-a sl-scan-b sl-net sl-ufwgen)
 RSYSLOG_PID="$WORK/rsyslog/rsyslogd.pid"
 LISTENER_PIDFILE="$WORK/listener.pid"
 SYSCTL_SAVE="$WORK/nf_log_all_netns.orig"
@@ -118,7 +118,7 @@ cleanup_previous() {
 cleanup_previous
 
 # only one reader of the kernel log at a time
-if pgrep -x rsyslogd >/dev/null || pgrep -x systemd-journald >/dev/null || pgrep -x syslog-ng >/dev/null || pgrep -x klogd >/dev/null; then
+if pgrep -x rsyslogd >/dev/null || pgrep -x systemd-journal >/dev/null || pgrep -x syslog-ng >/dev/null || pgrep -x klogd >/dev/null; then
   ps -o pid,args -C rsyslogd,systemd-journald,syslog-ng,klogd || true
   die "another kernel log reader is running (see above); stop it first, this script runs its own rsyslogd"
 fi
@@ -162,7 +162,7 @@ SCAN_B_MAC=02:00:cb:00:71:0a
 VICTIM4=192.0.2.20
 VICTIM6=2001:db8:20::20
 A_ADDRS=(198.51.100.10 198.51.100.11 198.51.100.12 198.51.100.13 198.51.100.14 198.51.100.20
-         198.51.100.30 198.51.100.40 198.51.100.41 198.51.100.50 198.51.100.60 198.51.100.61
+         198.51.100.30 198.51.100.40 198.51.100.41 198.51.100.42 198.51.100.50 198.51.100.60 198.51.100.61
          198.51.100.70 198.51.100.200)
 A_ADDRS6=(2001:db8:100::10 2001:db8:100::11)
 B_ADDRS=(203.0.113.10 203.0.113.11 203.0.113.12 203.0.113.13)
@@ -172,7 +172,7 @@ nsx() { local n=$1; shift; ip netns exec "$n" "$@"; }
 
 setup_net() {
   teardown_net
-  for n in "${NS_ALL[@]}"; do
+  for n in sl-victim sl-scan-a sl-scan-b sl-net; do
     ip netns add "$n"
     ip -n "$n" link set lo up
     nsx "$n" sysctl -qw net.ipv6.conf.default.accept_ra=0 net.ipv6.conf.default.accept_dad=0 \
@@ -204,18 +204,22 @@ setup_net() {
   for _ in $(seq 50); do nsx sl-scan-a ping -c1 -W1 -q $VICTIM4 >/dev/null 2>&1 && break; sleep 0.2; done
   for _ in $(seq 50); do nsx sl-scan-b ping -c1 -W1 -q $VICTIM4 >/dev/null 2>&1 && break; sleep 0.2; done
   for _ in $(seq 50); do nsx sl-scan-a ping -6 -c1 -W1 -q $VICTIM6 >/dev/null 2>&1 && break; sleep 0.2; done
+  sleep 4   # let the IPv6 MLD reports sent at link-up finish before any firewall rule exists
   log "network: sl-victim(eth0 $VICTIM_MAC 192.0.2.17-30/28 $VICTIM6) <-br0-> sl-scan-a(${#A_ADDRS[@]}+${#A_ADDRS6[@]} addrs) sl-scan-b(${#B_ADDRS[@]} addrs)"
 }
 
 start_listener() {  # TCP listener in the victim on the allowed ports (bounded lifetime)
-  nsx sl-victim timeout 1800 $PY "$CAP/listener.py" --lifetime=1700 22 80 443 >/dev/null 2>&1 &
+  # plain command (not the nsx function) so that $! is the pid of ip -> exec timeout itself;
+  # TERM to timeout is passed on to the listener
+  ip netns exec sl-victim timeout 1800 $PY "$CAP/listener.py" --lifetime=1700 22 80 443 >/dev/null 2>&1 &
   echo $! > "$LISTENER_PIDFILE"
   sleep 0.5
 }
 
 # ---------------------------------------------------------------- firewall
 UFWROOT="$WORK/ufwroot"
-ufwv() { nsx sl-victim ufw --rootdir="$UFWROOT" --datadir="$UFWROOT" "$@"; }
+UFWNS=sl-victim
+ufwv() { nsx "$UFWNS" ufw --rootdir="$UFWROOT" --datadir="$UFWROOT" "$@"; }
 setup_ufw() {   # $1 = exact | untouched
   local mode=$1 setup="$WORK/setup/$2"
   rm -rf "$UFWROOT"; mkdir -p "$UFWROOT/etc/ufw" "$UFWROOT/etc/default" "$UFWROOT/lib" "$UFWROOT/usr/share" "$setup"
@@ -236,6 +240,9 @@ setup_ufw() {   # $1 = exact | untouched
     echo "  ufw default deny incoming; ufw default allow outgoing; ufw logging high"
     echo "  ufw allow log 22/tcp; ufw allow 80/tcp; ufw allow 443/tcp; ufw --force enable"
   } > "$setup/ufw-commands.txt"
+  # exact mode: let ufw build its rules in an empty scratch namespace (only lo), edit them there
+  # and load the result into the victim, so no packet ever meets the unedited rules
+  if [ "$mode" = exact ]; then UFWNS=sl-ufwgen; ip netns add sl-ufwgen; ip -n sl-ufwgen link set lo up; else UFWNS=sl-victim; fi
   ufwv default deny incoming >/dev/null
   ufwv default allow outgoing >/dev/null
   ufwv logging high >/dev/null
@@ -248,12 +255,13 @@ setup_ufw() {   # $1 = exact | untouched
     # Same chains and prefixes, but every logged packet is logged exactly once per LOG
     # rule: drop the rate-limited [UFW AUDIT] rules, strip "-m limit" from the other LOG rules.
     for t in iptables ip6tables; do
-      nsx sl-victim $t-save > "$setup/$t.ufw-original.rules"
+      nsx sl-ufwgen $t-save > "$setup/$t.ufw-original.rules"
       grep -v -- '--log-prefix "\[UFW AUDIT\] "' "$setup/$t.ufw-original.rules" \
         | sed -E '/-j LOG --log-prefix "\[UFW (BLOCK|ALLOW|AUDIT INVALID)\] "/ s/ -m limit --limit 3\/min --limit-burst 10//' \
         | nsx sl-victim $t-restore
     done
-    echo "  then: [UFW AUDIT] rules deleted, '-m limit --limit 3/min --limit-burst 10' removed from the [UFW BLOCK]/[UFW ALLOW]/[UFW AUDIT INVALID] LOG rules" >> "$setup/ufw-commands.txt"
+    ip netns delete sl-ufwgen
+    echo "  (run in a scratch namespace with only lo), then: [UFW AUDIT] rules deleted, '-m limit --limit 3/min --limit-burst 10' removed from the [UFW BLOCK]/[UFW ALLOW]/[UFW AUDIT INVALID] LOG rules" >> "$setup/ufw-commands.txt"
   fi
   nsx sl-victim iptables-save > "$setup/iptables.rules"
   nsx sl-victim ip6tables-save > "$setup/ip6tables.rules"
@@ -321,6 +329,14 @@ settle() {  # $1 = label; rest = glob-expanded file list function name
 
 # ---------------------------------------------------------------- scan journal
 # scan key=value... -- NS cmd args...   (bg=1 runs it in the background)
+shquote() {  # print a command line that can be pasted into a shell
+  local out="" a
+  for a in "$@"; do
+    if [[ $a =~ ^[A-Za-z0-9_./:=,+@%^-]+$ ]]; then out+="$a "
+    else out+="'${a//\'/\'\\\'\'}' "; fi
+  done
+  printf '%s' "${out% }"
+}
 BGPIDS=()
 scan() {
   local -A m=(); local k
@@ -328,7 +344,7 @@ scan() {
   local ns=$1; shift
   local tool=${m[tool]}
   if ! have "$tool"; then log "skip ${m[name]}: $tool not installed"; return 0; fi
-  local cmdline; cmdline=$(printf '%q ' ip netns exec "$ns" "$@"); cmdline=${cmdline% }
+  local cmdline; cmdline=$(shquote ip netns exec "$ns" "$@")
   local outf="$WORK/tool-output/$RUN-${m[name]}.txt"
   local args=(); for k in "${!m[@]}"; do args+=("$k" "${m[$k]}"); done
   _run() {
@@ -373,7 +389,7 @@ background_noise() {   # 20 sources, one or two SYNs each to popular ports (inte
     srcs="$srcs $s"
     scan name="noise-$s" group=background tool=hping3 kind=background-sweep proto=tcp \
          src="$s" dst="$d" ports="$p" told="$c TCP SYN" bg=1 \
-         -- sl-scan-b hping3 -q -S -a "$s" -p "$p" -c "$c" -i u1000000 "$d"
+         -- sl-scan-b hping3 -q -S -a "$s" -p "$p" -c "$c" -i 1 "$d"
     n=$((n + 1))
   done
   wait_bg
@@ -414,12 +430,12 @@ distributed_scan() {  # $1 dst, $2 first port, $3 ports per member, $4.. members
 backscatter() {  # replies to spoofed traffic: SYN-ACKs / RST-ACKs from "attacked" servers
   local d
   for d in 192.0.2.20 192.0.2.23 192.0.2.28; do
-    scan name="backscatter-synack-$d" group=backscatter tool=hping3 kind=backscatter proto=tcp \
+    scan name="backscatter-synack-$d" group=backscatter tool=hping3 kind=backscatter proto=tcp match=src,proto,dst \
          src=198.51.100.60 dst="$d" ports="40000-40019" told="20 TCP SYN+ACK from port 443 (replies to a SYN flood spoofed from our addresses)" bg=1 \
          -- sl-scan-a hping3 -q -S -A -a 198.51.100.60 -s 443 -k -p ++40000 -c 20 -i u20000 "$d"
   done
   for d in 192.0.2.21 192.0.2.26; do
-    scan name="backscatter-rstack-$d" group=backscatter tool=hping3 kind=backscatter proto=tcp \
+    scan name="backscatter-rstack-$d" group=backscatter tool=hping3 kind=backscatter proto=tcp match=src,proto,dst \
          src=198.51.100.61 dst="$d" ports="50000-50014" told="15 TCP RST+ACK from port 80" bg=1 \
          -- sl-scan-a hping3 -q -R -A -a 198.51.100.61 -s 80 -k -p ++50000 -c 15 -i u20000 "$d"
   done
@@ -427,7 +443,7 @@ backscatter() {  # replies to spoofed traffic: SYN-ACKs / RST-ACKs from "attacke
 }
 
 admin_logins() {  # a legitimate client opening real TCP connections to ssh
-  scan name="admin-ssh" tool=bash kind=none proto=tcp src=198.51.100.200 dst=$VICTIM4 ports=22 \
+  scan name="admin-ssh-$2" tool=bash kind=none proto=tcp match=src,proto,time src=198.51.100.200 dst=$VICTIM4 ports=22 \
        told="$1 TCP connections (connect + close) to port 22, 2 s apart" \
        -- sl-scan-a bash -c "for i in \$(seq $1); do timeout 3 bash -c 'exec 3<>/dev/tcp/$VICTIM4/22' 2>/dev/null; sleep 2; done"
 }
@@ -435,7 +451,7 @@ admin_logins() {  # a legitimate client opening real TCP connections to ssh
 # a source route for 198.51.100.200 is set up in run_ufw/run_demo.
 
 returning_visit() {  # $1 visit number
-  scan name="returning-recon-visit$1" group=returning-recon tool=nmap kind=returning-recon proto=tcp \
+  scan name="returning-recon-visit$1" group=returning-recon tool=nmap kind=returning-recon proto=tcp match=src,proto,time \
        src=198.51.100.50 dst=$VICTIM4 ports="22,443,3389,8443" told="4 TCP SYN (visit $1 of 4)" \
        note="visits are minutes apart (one per phase/log file), not days apart" \
        -- sl-scan-a nmap -sS "${NMAP_COMMON[@]}" -S 198.51.100.50 -e eth0 -p 22,443,3389,8443 $VICTIM4
@@ -524,10 +540,10 @@ EOF
   scan name="icmp-echo" tool=hping3 kind=none proto=icmp src=198.51.100.41 dst=$VICTIM4 ports="" \
        told="5 ICMP echo requests" note="ufw before.rules accepts echo-request without logging: expect 0 lines" \
        -- sl-scan-a hping3 -q -1 -a 198.51.100.41 -c 5 -i u200000 $VICTIM4
-  scan name="icmp-timestamp" tool=hping3 kind=none proto=icmp src=198.51.100.41 dst=$VICTIM4 ports="" \
+  scan name="icmp-timestamp" tool=hping3 kind=none proto=icmp src=198.51.100.42 dst=$VICTIM4 ports="" \
        told="3 ICMP timestamp requests (type 13)" note="not accepted by ufw: [UFW BLOCK] PROTO=ICMP TYPE=13" \
-       -- sl-scan-a hping3 -q -1 -C 13 -a 198.51.100.41 -c 3 -i u200000 $VICTIM4
-  admin_logins 3
+       -- sl-scan-a hping3 -q -1 -C 13 -a 198.51.100.42 -c 3 -i u200000 $VICTIM4
+  admin_logins 3 a
   returning_visit 3
   wait "$SLOWPID" || true
   rotate phase3
@@ -576,9 +592,9 @@ run_nft() {
   scan name="icmp-echo" tool=ping kind=none proto=icmp src=198.51.100.41 dst=$VICTIM4 ports="" \
        told="5 ICMP echo requests (ping -c 5 -i 0.2)" \
        -- sl-scan-a ping -q -c 5 -i 0.2 -I 198.51.100.41 $VICTIM4
-  scan name="icmp-timestamp" tool=hping3 kind=none proto=icmp src=198.51.100.41 dst=$VICTIM4 ports="" \
+  scan name="icmp-timestamp" tool=hping3 kind=none proto=icmp src=198.51.100.42 dst=$VICTIM4 ports="" \
        told="3 ICMP timestamp requests (type 13)" \
-       -- sl-scan-a hping3 -q -1 -C 13 -a 198.51.100.41 -c 3 -i u200000 $VICTIM4
+       -- sl-scan-a hping3 -q -1 -C 13 -a 198.51.100.42 -c 3 -i u200000 $VICTIM4
   scan name="icmpv6-echo" tool=ping kind=none proto=icmpv6 src=2001:db8:100::11 dst=$VICTIM6 ports="" \
        told="5 ICMPv6 echo requests (ping -6 -c 5 -i 0.2)" \
        -- sl-scan-a ping -6 -q -c 5 -i 0.2 -I 2001:db8:100::11 $VICTIM6
@@ -609,7 +625,7 @@ run_demo() {
   start_listener
   files_demo() { ls "$LIVE"/demo/ufw.log; }
   background_noise
-  admin_logins 2
+  admin_logins 2 a
   zmap_sweep 198.51.100.20 23 50
   scan name="nmap-syn" tool=nmap kind=vertical-scan proto=tcp src=198.51.100.10 dst=$VICTIM4 ports="top-300" \
        told="300 TCP SYN to nmap's 300 most common ports (--top-ports 300 --max-retries 0)" \
@@ -617,9 +633,9 @@ run_demo() {
   scan name="ssh-hammer" tool=hping3 kind=service-hammering proto=tcp src=198.51.100.40 dst=$VICTIM4 ports=22 \
        told="150 TCP SYN to port 22 (allowed and logged: [UFW ALLOW]) at 50/s" \
        -- sl-scan-a hping3 -q -S -a 198.51.100.40 -p 22 -c 150 -i u20000 $VICTIM4
-  scan name="icmp-timestamp" tool=hping3 kind=none proto=icmp src=198.51.100.41 dst=$VICTIM4 ports="" \
+  scan name="icmp-timestamp" tool=hping3 kind=none proto=icmp src=198.51.100.42 dst=$VICTIM4 ports="" \
        told="3 ICMP timestamp requests (type 13)" \
-       -- sl-scan-a hping3 -q -1 -C 13 -a 198.51.100.41 -c 3 -i u200000 $VICTIM4
+       -- sl-scan-a hping3 -q -1 -C 13 -a 198.51.100.42 -c 3 -i u200000 $VICTIM4
   scan name="nmap-syn-v6" tool=nmap kind=vertical-scan proto=tcp src=2001:db8:100::10 dst=$VICTIM6 ports=1-100 \
        told="100 TCP SYN over IPv6" \
        -- sl-scan-a nmap -6 -sS "${NMAP_COMMON[@]}" -S 2001:db8:100::10 -e eth0 -p 1-100 $VICTIM6
@@ -627,7 +643,7 @@ run_demo() {
   scan name="backscatter-synack" group=backscatter tool=hping3 kind=backscatter proto=tcp \
        src=198.51.100.60 dst=192.0.2.23 ports="40000-40019" told="20 TCP SYN+ACK from port 443" \
        -- sl-scan-a hping3 -q -S -A -a 198.51.100.60 -s 443 -k -p ++40000 -c 20 -i u20000 192.0.2.23
-  admin_logins 1
+  admin_logins 1 b
   settle final files_demo
   teardown_net
   sleep 1

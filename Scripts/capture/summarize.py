@@ -139,9 +139,14 @@ def file_stats(rel, f, cap):
     }
 
 
-def grep_count(cap, files, srcs, proto):
+def grep_count(cap, files, srcs, proto, dsts=None, window=None):
     alt = "|".join(re.escape(s) for s in srcs)
     cmd = f"zcat -f {' '.join(files)} | grep -E 'SRC=({alt}) '"
+    if dsts:
+        cmd += " | grep -E 'DST=(" + "|".join(re.escape(d) for d in dsts) + ") '"
+    if window:
+        cmd += (f" | awk -v a={window[0]:.3f} -v b={window[1]:.3f} "
+                "'{ if (match($0, /\\[ *[0-9]+\\.[0-9]+\\]/)) { u = substr($0, RSTART+1, RLENGTH-2) + 0; if (u >= a && u <= b) print } }'")
     if proto in PROTO_TOKEN:
         cmd += f" | grep -c 'PROTO={PROTO_TOKEN[proto]} '"
     else:
@@ -151,7 +156,7 @@ def grep_count(cap, files, srcs, proto):
         n = int(r.stdout.strip() or "0")
     except ValueError:
         n = -1
-    return cmd.replace("\\", ""), n
+    return cmd, n
 
 
 def scan_stats(rec, files, cap, versions):
@@ -165,8 +170,25 @@ def scan_stats(rec, files, cap, versions):
     proto = rec.get("proto", "")
     token = PROTO_TOKEN.get(proto)
 
+    spec = set(rec.get("match", "src,proto").split(","))
+    dsts = {expand(d) for d in rec.get("dst", "").split()}
+    u0, u1 = float(rec["uptime_start"]) - 0.5, float(rec["uptime_end"]) + 0.5
+    w0, w1 = float(rec["wall_start"]) - 1.0, float(rec["wall_end"]) + 1.0
+
+    def in_window(p):
+        if p["uptime"] is not None:
+            return u0 <= p["uptime"] <= u1
+        try:
+            t = datetime.datetime.fromisoformat(p["ts"]).timestamp()
+        except ValueError:
+            return True
+        return w0 <= t <= w1
+
     def match(p):
-        return p and p["kv"].get("SRC") in srcs and (token is None or p["kv"].get("PROTO") == token)
+        return (p and p["kv"].get("SRC") in srcs
+                and (token is None or "proto" not in spec or p["kv"].get("PROTO") == token)
+                and ("dst" not in spec or p["kv"].get("DST") in dsts)
+                and ("time" not in spec or in_window(p)))
 
     def collect(flist):
         out = []
@@ -224,7 +246,11 @@ def scan_stats(rec, files, cap, versions):
     }
     if ups:
         st["duration_s"] = round(max(ups) - min(ups), 3)
-    cmd, n = grep_count(cap, primary, srcs, proto)
+    st["match"] = sorted(spec)
+    if "time" in spec:
+        st["uptime_window"] = [round(u0, 3), round(u1, 3)]
+    cmd, n = grep_count(cap, primary, srcs, proto, sorted(dsts) if "dst" in spec else None,
+                        (u0, u1) if "time" in spec else None)
     st["grep_check"] = {"command": cmd, "count": n, "agrees": n == len(ps)}
     # the same scan as seen in the other file set of the run (e.g. rfc3339/kern.log*)
     st["also_in"] = {}
@@ -257,7 +283,8 @@ def group_stats(scans):
             "id": f"{run}/{g}", "run": run, "group": g, "members": [s["id"] for s in members],
             "expected_kind": members[0]["expected_kind"], "src": srcs,
             "dst": sorted({x for s in members for x in s["dst_seen"]}),
-            "lines": sum(s["lines"] for s in members) if g != "returning-recon" else members[0]["lines"],
+            "lines": sum(s["lines"] for s in members),
+            "lines_by_file": dict(sorted(sum((collections.Counter(s["lines_by_file"]) for s in members), collections.Counter()).items())),
             "distinct_ports": len(union), "dpt_ranges": ranges(union), "pairwise_port_overlap": overlap,
             "start_spread_s": round(max(s["wall_start"] for s in members) - min(s["wall_start"] for s in members), 3),
         })
@@ -354,7 +381,7 @@ def write_manifest(cap, e, versions, seconds):
     w("")
     w("* Namespaces: `sl-victim` (the firewalled host: `eth0`, MAC 02:00:c0:00:02:14, IPv4 192.0.2.17–192.0.2.30 on "
       "192.0.2.16/28 with 192.0.2.20 primary, IPv6 2001:db8:20::20/64), `sl-scan-a` (MAC 02:00:c6:33:64:0a, "
-      "198.51.100.10–14, .20, .30, .40, .41, .50, .60, .61, .70, .200 /24; 2001:db8:100::10 and ::11), `sl-scan-b` "
+      "198.51.100.10–14, .20, .30, .40, .41, .42, .50, .60, .61, .70, .200 /24; 2001:db8:100::10 and ::11), `sl-scan-b` "
       "(MAC 02:00:cb:00:71:0a, 203.0.113.10–13 and 203.0.113.100–119), joined by bridge `br0` in `sl-net`. "
       "Routes are on-link; every source address is really owned by a scanner namespace, so nothing is dropped as "
       "martian (rp_filter is 0 in the victim anyway). Only documentation ranges are used and no packet leaves the namespaces.")
@@ -365,9 +392,9 @@ def write_manifest(cap, e, versions, seconds):
       "(so RFC 3339 stamps carry `+01:00`), and drains `/proc/kmsg` before each start so files begin with the run.")
     w("* **ufw runs** (`ufw-traditional`, `rfc3339`, `demo`): the real ufw 0.36.2 Debian package run inside the victim "
       "(`ufw --rootdir/--datadir` on a private copy of the package's rules): `default deny incoming`, `logging high`, "
-      "`allow log 22/tcp`, `allow 80/tcp`, `allow 443/tcp`, `enable`. Then, so that counts are exact, the rate-limited "
+      "`allow log 22/tcp`, `allow 80/tcp`, `allow 443/tcp`, `enable` — run in an empty scratch namespace; then, so that counts are exact, the rate-limited "
       "`[UFW AUDIT] ` rules were deleted and `-m limit --limit 3/min --limit-burst 10` was removed from the remaining LOG "
-      "rules (`setup/ufw/iptables.ufw-original.rules` vs `setup/ufw/iptables.rules`). Consequences visible in the logs: "
+      "rules (`setup/ufw/iptables.ufw-original.rules` vs `setup/ufw/iptables.rules`), and the result was loaded into the victim with iptables-restore/ip6tables-restore. Consequences visible in the logs: "
       "port 22 gives `[UFW ALLOW] ` lines (new connections only); 80/443 are accepted **without any line**; TCP 139/445 "
       "and UDP 67/68/137/138 and broadcast are dropped **without any line** (ufw after.rules); ICMP echo is accepted "
       "without a line; packets conntrack finds INVALID (FIN/NULL/XMAS probes, unsolicited SYN-ACK/RST-ACK) are logged "
@@ -397,6 +424,8 @@ def write_manifest(cap, e, versions, seconds):
       "`other lines` are non-firewall kernel messages (bridge/veth state changes when the namespaces were built and torn down) — only in kern.log files.")
     w("")
     w("## Checks: kernel LOG rule counters vs lines in the files")
+    w("")
+    w("Counts are cumulative over the run (all rotated files together).")
     w("")
     w("| run | when | packets counted by LOG rules | firewall lines in files |")
     w("|---|---|---:|---:|")
@@ -473,7 +502,15 @@ def write_manifest(cap, e, versions, seconds):
       "allow-list of exactly 192.0.2.16/28 (plus --max-targets=16).")
     w("* masscan 1.3.2 keeps waiting long after `--wait` in this VM, so it runs under `timeout -s INT 40`; all probes "
       "are sent in the first seconds (count them in the table).")
-    w("* nmap was told `--max-retries 0`; the line counts above are what the kernel logged, whatever nmap sent.")
+    w("* nmap was told `--max-retries 0`; the line counts above are what the kernel logged, whatever nmap sent. "
+      "nmap still sends extra 'timing ping' SYNs to a port that answered (22 here, new source port each time), "
+      "so a 1000-port `-sS` scan has a few more lines than distinct ports; `-sU` sends several payloads to some "
+      "ports (nmap-payloads), so UDP lines > distinct ports. Neither is a retransmission of the same probe.")
+    w("* hping3 3.0.0-alpha-2 hangs after its last packet in count mode when the interval is given as `-i u1000000`; "
+      "the script uses `-i 1` there. hping3 exits 1 when it got no reply (expected: the victim drops).")
+    w("* Records that share a source address are told apart by destination (`match` contains `dst`, backscatter) "
+      "or by the kernel-time window of the command (`match` contains `time`, returning-recon visits, admin logins); "
+      "the `grep` column then adds the same DST or uptime-window filter.")
     w("* ufw's real default (`logging low`) and `medium`/`high` rate-limit logging (3/min, burst 10): see `ufw-high/`. "
       "The other ufw files have the limits removed so that lines = packets.")
     w("* Time stamps: the RFC3164 envelope has no year and no zone; the machine clock said "
