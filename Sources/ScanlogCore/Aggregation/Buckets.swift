@@ -71,6 +71,10 @@ public struct SourceBucket: Sendable {
     /// Fingerprint counts, indexed by `Fingerprint.rawValue`.
     public internal(set) var fingerprintCounts = SIMD8<UInt32>()
 
+    /// Times the next new local address was above the previous one (a sweep in address order).
+    public internal(set) var ascendingTargets: UInt32 = 0
+    var lastNewTarget: IPAddress?
+
     // Running state of the current visit and the last probe.
     var visitStart: Int64 = 0
     var visitLast: Int64 = .min
@@ -107,6 +111,9 @@ public struct AllowedConnections: Sendable {
     /// The busiest burst (connections with gaps under a minute): how many, over how long.
     public internal(set) var busiestBurst: UInt64 = 0
     public internal(set) var busiestBurstSeconds: Int64 = 0
+    /// Times the next new local address was above the previous one (a sweep in address order).
+    public internal(set) var ascendingTargets: UInt32 = 0
+    var lastNewTarget: IPAddress?
     var burstStart: Int64 = 0
     var burstLast: Int64 = .min
     var burstCount: UInt64 = 0
@@ -117,7 +124,10 @@ public struct AllowedConnections: Sendable {
         let weight = UInt64(record.repeatCount)
         connections += weight
         ports.insert(key.packed)
-        targets.insert(target)
+        if targets.insert(target) {
+            if let last = lastNewTarget, record.destination > last { ascendingTargets += 1 }
+            lastNewTarget = record.destination
+        }
         seen.add(record.time)
         guard let time = record.time?.microseconds else { return }
         if burstLast == .min || time - burstLast > 60_000_000 || time < burstStart {

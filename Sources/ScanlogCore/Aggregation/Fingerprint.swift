@@ -36,8 +36,9 @@ public enum Fingerprint: Int, CaseIterable, Sendable, Comparable {
         if record.proto.isICMP {
             // ICMP errors (destination unreachable, time exceeded, parameter problem, source quench, redirect).
             if record.quoted != nil { return .backscatter }
-            if record.proto == .icmp, [3, 4, 5, 11, 12].contains(record.icmpType) { return .backscatter }
-            if record.proto == .icmpv6, (1...4).contains(record.icmpType) { return .backscatter }
+            // Replies nobody here asked for: echo, timestamp, information and address-mask replies.
+            if record.proto == .icmp, [0, 3, 4, 5, 11, 12, 14, 16, 18].contains(record.icmpType) { return .backscatter }
+            if record.proto == .icmpv6, (1...4).contains(record.icmpType) || record.icmpType == 129 { return .backscatter }
             return nil
         }
         guard record.proto == .tcp, record.hasPorts else { return nil }

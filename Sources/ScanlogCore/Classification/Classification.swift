@@ -28,7 +28,8 @@ public struct Classification: Sendable {
         }
         let features = aggregator.sources.enumerated().compactMap { index, bucket -> SourceFeatures? in
             if config.ownNetworks.contains(where: { $0.contains(bucket.address) }) { return nil }
-            return SourceFeatures(id: UInt32(index), bucket: bucket, openPorts: aggregator.openPorts, window: config.verticalWindowSeconds)
+            return SourceFeatures(id: UInt32(index), bucket: bucket, openPorts: aggregator.openPorts,
+                                  allowed: aggregator.allowedSources[bucket.address], window: config.verticalWindowSeconds)
         }
         result.ownSources = aggregator.sources.count - features.count
         let classifier = SourceClassifier(config: config, aggregator: aggregator, localAddresses: aggregator.targets.count, provisional: result.provisional)
@@ -41,7 +42,7 @@ public struct Classification: Sendable {
             // A source already in a group stays in the first one.
             if ids.contains(where: { result.sources[Int($0)]?.kind == .distributedScan }) { continue }
             let evidence = [
-                "\(group.members.count) sources in \(group.network) split \(TextFormatting.grouped(group.unionPorts.count)) ports of \(aggregator.targets[Int(group.target)]) between them (overlap \(classifier.percent(group.overlap))), first probes within \(TextFormatting.duration(seconds: group.startSpread)); threshold \(config.distributedSources) sources, \(config.distributedPorts) ports, overlap at most \(classifier.percent(config.distributedMaxOverlap))",
+                "\(group.members.count) sources \(group.network.map { "in \($0)" } ?? "from scattered networks with the same tool (\(group.members[0].bucket.dominantFingerprint?.name ?? "no fingerprint"))") split \(TextFormatting.grouped(group.unionPorts.count)) ports of \(aggregator.targets[Int(group.target)]) between them (overlap \(classifier.percent(group.overlap))), first probes within \(TextFormatting.duration(seconds: group.startSpread)); threshold \(config.distributedSources) sources, \(config.distributedPorts) ports, overlap at most \(classifier.percent(config.distributedMaxOverlap))",
             ]
             let confidenceValue = confidence(measure: Double(group.members.count), threshold: Double(config.distributedSources))
             for member in group.members {
@@ -61,7 +62,7 @@ public struct Classification: Sendable {
             guard let verdict = result.sources[Int(source.id)], verdict.threatClass == .targeted, verdict.kind != .distributedScan else { continue }
             events.append(makeEvent(kind: verdict.kind, members: [source], aggregator: aggregator, confidence: verdict.confidence, evidence: verdict.evidence))
         }
-        events += allowedHammering(aggregator, config: config, into: &result)
+        events += allowedConnectionEvents(aggregator, config: config, into: &result)
         // Earliest first; ids in that order.
         events.sort { ($0.start?.microseconds ?? .min, $0.sources.first ?? .unspecified) < ($1.start?.microseconds ?? .min, $1.sources.first ?? .unspecified) }
         for index in events.indices {
@@ -74,21 +75,36 @@ public struct Classification: Sendable {
         return result
     }
 
-    /// A burst of allowed connections to one open service from one source: brute force that the firewall let
-    /// through. Not probes (they were allowed), so they are reported as events of their own.
-    static func allowedHammering(_ aggregator: Aggregator, config: ClassifierConfig, into result: inout Classification) -> [Event] {
+    /// Findings among allowed connections, which are not probes: a burst against one open service (brute force
+    /// the firewall let through), and a sweep of an open service across the network from a source with no probes.
+    static func allowedConnectionEvents(_ aggregator: Aggregator, config: ClassifierConfig, into result: inout Classification) -> [Event] {
         var events: [Event] = []
         let window: Int64 = 600
         for (address, allowed) in aggregator.allowedSources.sorted(by: { $0.key < $1.key }) {
-            guard !config.ownNetworks.contains(where: { $0.contains(address) }), allowed.ports.count <= config.hammeringMaxPorts,
-                allowed.busiestBurst >= UInt64(config.hammeringProbes)
-            else { continue }
+            guard !config.ownNetworks.contains(where: { $0.contains(address) }) else { continue }
+            let local = aggregator.targets.count
+            let ports = allowed.ports.elements.map(PortKey.init(packed:)).sorted()
+            let portsText = ports.map(\.description).joined(separator: ", ")
+            // A sweep of an open service across the network, in address order, from a source that sent no probes.
+            let sweepTargets = max(config.sweepTargets, Int((config.sweepTargetShare * Double(local)).rounded(.up)))
+            if aggregator.sourceIDs[address] == nil, local >= config.sweepTargets, allowed.targets.count >= sweepTargets,
+                Double(allowed.ascendingTargets) >= 0.8 * Double(allowed.targets.count - 1), ports.count <= config.sweepMaxPorts
+            {
+                let evidence = [
+                    "\(portsText) on \(allowed.targets.count) of \(local) local addresses in address order in \(TextFormatting.duration(seconds: allowed.seen.seconds)), all allowed (open here); threshold \(sweepTargets) addresses: a sweep of this network's service (mass scanners randomise the order)",
+                ]
+                events.append(Event(id: "", kind: .horizontalSweep, threatClass: .targeted, sources: [address], sourceIDs: [],
+                                    targets: allowed.targets.elements.map { aggregator.targets[Int($0)] }.sorted(), ports: ports,
+                                    probes: allowed.connections, start: allowed.seen.first, end: allowed.seen.last,
+                                    confidence: confidence(measure: Double(allowed.targets.count), threshold: Double(sweepTargets)), evidence: evidence))
+                continue
+            }
+            guard allowed.ports.count <= config.hammeringMaxPorts, allowed.busiestBurst >= UInt64(config.hammeringProbes) else { continue }
             let perWindow = Double(allowed.busiestBurst) * Double(window) / Double(max(allowed.busiestBurstSeconds, window))
             guard perWindow >= Double(config.hammeringProbes) else { continue }
-            let ports = allowed.ports.elements.map(PortKey.init(packed:)).sorted()
             let targets = allowed.targets.elements.map { aggregator.targets[Int($0)] }.sorted()
             let evidence = [
-                "\(TextFormatting.grouped(allowed.busiestBurst)) connections allowed to \(ports.map(\.description).joined(separator: ", ")) in \(TextFormatting.duration(seconds: allowed.busiestBurstSeconds)) (\(TextFormatting.grouped(allowed.connections)) in all); threshold \(config.hammeringProbes) in \(TextFormatting.duration(seconds: window)): brute force against an open service",
+                "\(TextFormatting.grouped(allowed.busiestBurst)) connections allowed to \(portsText) in \(TextFormatting.duration(seconds: allowed.busiestBurstSeconds)) (\(TextFormatting.grouped(allowed.connections)) in all); threshold \(config.hammeringProbes) in \(TextFormatting.duration(seconds: window)): brute force against an open service",
             ]
             let confidenceValue = confidence(measure: perWindow, threshold: Double(config.hammeringProbes))
             var ids: [UInt32] = []

@@ -29,6 +29,7 @@ public struct ClassifierConfig: Sendable, Equatable {
     /// Institutional scanner: active on at least this many days (or this many hours), ports spread across
     /// the whole range (this share above 10000), every local address alike.
     public var institutionalDays = 2
+    public var institutionalPorts = 20
     public var institutionalHighPortShare = 0.5
     /// Backscatter: this share of a source's probes are SYN-ACK, RST or ICMP errors.
     public var backscatterShare = 0.8

@@ -69,6 +69,7 @@ public enum ConfigFile {
         case "distributed_max_overlap": config.distributedMaxOverlap = try share()
         case "distributed_start_spread_seconds": config.distributedStartSpreadSeconds = Int64(try integer())
         case "institutional_days": config.institutionalDays = try integer()
+        case "institutional_ports": config.institutionalPorts = try integer()
         case "institutional_high_port_share": config.institutionalHighPortShare = try share()
         case "backscatter_share": config.backscatterShare = try share()
         case "provisional_hours": config.provisionalHours = Int64(try integer())

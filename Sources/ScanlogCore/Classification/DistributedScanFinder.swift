@@ -8,7 +8,8 @@ struct DistributedScanFinder {
     let config: ClassifierConfig
 
     struct Group {
-        var network: Network
+        /// The shared /24 or /48; nil when the members are scattered and share a tool instead.
+        var network: Network?
         var target: UInt32
         var members: [SourceFeatures]
         var unionPorts: Set<PortKey>
@@ -43,6 +44,20 @@ struct DistributedScanFinder {
             let tool = source.bucket.dominantFingerprint?.name ?? "none"
             candidates["\(network)|\(source.targetIDs[0])|\(tool)", default: []].append(source)
         }
+        var groups = findGroups(candidates)
+        // Second pass: sources from scattered networks that share a tool and a target, each with a real share of
+        // the ports (single probes of noise can never form a group this way).
+        let grouped = Set(groups.flatMap { $0.members.map(\.id) })
+        var byTool: [String: [SourceFeatures]] = [:]
+        for source in sources where !grouped.contains(source.id) && source.targetCount == 1 && source.portCount >= 10 && source.backscatterShare < 0.5 {
+            let tool = source.bucket.dominantFingerprint?.name ?? "none"
+            byTool["any|\(source.targetIDs[0])|\(tool)", default: []].append(source)
+        }
+        groups += findGroups(byTool)
+        return groups
+    }
+
+    private func findGroups(_ candidates: [String: [SourceFeatures]]) -> [Group] {
         var groups: [Group] = []
         for (key, members) in candidates.sorted(by: { $0.key < $1.key }) where members.count >= config.distributedSources {
             // Members whose first probe is within the spread of the group's earliest cluster.
@@ -77,7 +92,7 @@ struct DistributedScanFinder {
             let spread = (firsts.max() ?? 0) - (firsts.min() ?? 0)
             let parts = key.split(separator: "|")
             _ = parts[2]
-            groups.append(Group(network: Network(String(parts[0]))!, target: UInt32(parts[1])!, members: Array(best),
+            groups.append(Group(network: Network(String(parts[0])), target: UInt32(parts[1])!, members: Array(best),
                                 unionPorts: union, overlap: overlap, startSpread: spread))
         }
         return groups

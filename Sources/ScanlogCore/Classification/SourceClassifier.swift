@@ -81,9 +81,10 @@ struct SourceClassifier {
             return (.serviceHammering, confidence(measure: Double(bucket.maxProbesOnOnePort), threshold: Double(config.hammeringProbes)), lines)
         }
         // Horizontal sweep on a port that is open here: aimed at this network's service.
-        if let sweep = sweepShape(source), !source.openPortsProbed.isEmpty {
+        // Horizontal sweep in address order, taking in a port open here: aimed at this network's services.
+        if let sweep = sweepShape(source), source.sweptInOrder, !source.openPortsProbed.isEmpty {
             return (.horizontalSweep, confidence(measure: Double(source.targetCount), threshold: Double(config.sweepTargets)),
-                    [sweep, "the swept port is open here (allowed in the log): aimed at this network's service"])
+                    [sweep, "in address order (mass scanners randomise it), and on \(list(source.openPortsProbed)), open here: aimed at this network's services"])
         }
         // Slow vertical: many ports of one or two hosts at any pace, singling them out among the local addresses,
         // on a chosen list of ports (not random across the whole range).
@@ -100,8 +101,14 @@ struct SourceClassifier {
             return (.slowVerticalScan, confidence(measure: Double(source.portCount), threshold: Double(config.slowVerticalPorts)), lines)
         }
         // Returning recon: back on several days to the same few ports.
-        if source.days >= config.returningDays, source.portCount <= config.returningMaxPorts, bucket.visits >= UInt32(config.returningDays) {
-            let evidence = "came back on \(source.days) days (\(bucket.visits) visits) to \(source.portCount) port(s): \(list(source.ports)); threshold \(config.returningDays) days on at most \(config.returningMaxPorts) ports"
+        // The same ports each time: every port it tried, tried on at least two visits' worth of probes.
+        let tried = (0..<min(source.portCount, 4)).map { bucket.firstPortProbes[$0] }
+        let revisits = !tried.isEmpty && (tried.min() ?? 0) >= 2 && bucket.probes >= 2 * UInt64(source.portCount)
+        // ... to the same host: background sweepers land on a different local address each time.
+        if source.days >= config.returningDays, source.portCount <= config.returningMaxPorts, bucket.visits >= UInt32(config.returningDays),
+            revisits, source.targetCount <= config.slowVerticalMaxTargets
+        {
+            let evidence = "came back on \(source.days) days (\(bucket.visits) visits) to the same \(source.portCount) port(s): \(list(source.ports)), \(F.grouped(bucket.probes)) probes; threshold \(config.returningDays) days on at most \(config.returningMaxPorts) ports"
             var measure = Double(source.days)
             if !source.openPortsProbed.isEmpty { measure *= 1.5 }
             return (.returningRecon, confidence(measure: measure, threshold: Double(config.returningDays)), [evidence])
@@ -127,7 +134,7 @@ struct SourceClassifier {
                     ["\(F.grouped(source.portCount)) ports on all \(localAddresses) local addresses alike (about \(rate(perTarget)) each) over \(F.duration(seconds: source.spanSeconds)), never faster than \(Int(source.busiestRate.rounded())) in \(F.duration(seconds: config.verticalWindowSeconds)): scanning address space, not singling out a host"])
         }
         let longEnough = source.days >= config.institutionalDays || source.spanSeconds >= 12 * 3600
-        guard longEnough, source.portCount >= 5, source.highPortShare >= config.institutionalHighPortShare else { return nil }
+        guard longEnough, source.portCount >= config.institutionalPorts, source.highPortShare >= config.institutionalHighPortShare else { return nil }
         let perDay = Double(bucket.probes) / Double(max(source.days, 1))
         var lines = ["steady over \(source.days) day(s) at about \(rate(perDay)) probes a day, \(F.grouped(source.portCount)) ports spread over the whole range (\(percent(source.highPortShare)) above 10000)"]
         if localAddresses > 1 { lines.append("\(source.targetCount) of \(localAddresses) local addresses alike") }

@@ -6,6 +6,9 @@ struct SourceFeatures {
     let targetIDs: [UInt32]
     /// Ports that the firewall allowed inbound somewhere in the log.
     let openPortsProbed: [PortKey]
+    /// Whether it took the local addresses in address order (as a sweep of this network does; mass scanners
+    /// randomise the order), counting blocked probes and allowed connections apart.
+    let sweptInOrder: Bool
     /// Share of its port-carrying probes' distinct ports above 10000 (random whole-range scanning).
     let highPortShare: Double
     let backscatterShare: Double
@@ -13,12 +16,17 @@ struct SourceFeatures {
     /// Ports per `window` seconds in its busiest visit.
     let busiestRate: Double
 
-    init(id: UInt32, bucket: SourceBucket, openPorts: Set<PortKey>, window: Int64) {
+    init(id: UInt32, bucket: SourceBucket, openPorts: Set<PortKey>, allowed: AllowedConnections?, window: Int64) {
         self.id = id
         self.bucket = bucket
         ports = bucket.ports.elements.map(PortKey.init(packed:)).sorted()
         targetIDs = bucket.targets.elements.sorted()
-        openPortsProbed = ports.filter { openPorts.contains($0) }
+        // Open ports it tried: blocked probes on ports allowed elsewhere, and its own allowed connections.
+        let allowedPorts = (allowed?.ports.elements ?? []).map(PortKey.init(packed:))
+        openPortsProbed = Set(ports.filter { openPorts.contains($0) } + allowedPorts).sorted()
+        func inOrder(_ steps: UInt32, _ targets: Int) -> Bool { targets >= 3 && Double(steps) >= 0.8 * Double(targets - 1) }
+        sweptInOrder = inOrder(bucket.ascendingTargets, bucket.targets.count)
+            || allowed.map { inOrder($0.ascendingTargets, $0.targets.count) } ?? false
         let withPorts = ports.compactMap(\.port)
         highPortShare = withPorts.isEmpty ? 0 : Double(withPorts.filter { $0 > 10000 }.count) / Double(withPorts.count)
         backscatterShare = bucket.probes == 0 ? 0 : Double(bucket.count(of: .backscatter)) / Double(bucket.probes)
