@@ -8,6 +8,8 @@ public struct AnalysisOptions: Sendable {
     public var readSize = 1 << 20
     /// "Now", for standard input's year inference (seconds since the epoch); nil for the clock.
     public var now: Int64?
+    /// The UTC offset (seconds east) of timestamps written without one; nil for this machine's zone (`TZ`).
+    public var localTimeOffset: Int64?
     /// Thresholds and network lists for the classifier.
     public var classifier = ClassifierConfig()
 

@@ -20,7 +20,7 @@ public enum LogReader {
 
         let referenceSeconds = opened.modificationTime ?? options.now ?? Int64(time(nil))
         let years = YearInference(explicitYear: options.year, reference: LocalTimeConverter.localDate(ofUTCSeconds: referenceSeconds))
-        var parser = LineParser(envelopes: EnvelopeParser(years: years))
+        var parser = LineParser(envelopes: EnvelopeParser(years: years, localTime: LocalTimeConverter(fixedOffset: options.localTimeOffset)))
         var framer = LineFramer(maxLineLength: options.maxLineLength)
         defer { framer.deallocate() }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: options.readSize, alignment: 64)
