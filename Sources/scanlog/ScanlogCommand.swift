@@ -9,6 +9,13 @@ struct ScanlogCommand: ParsableCommand {
         discussion: """
             Reads iptables LOG, nftables log and ufw lines (plain, gzip, or standard input), buckets the probes \
             by destination port and source address, and explains what it saw.
+
+            Examples:
+              scanlog analyze /var/log/ufw.log*            read a rotated set, oldest first
+              scanlog /var/log/kern.log                    'analyze' is the default
+              journalctl -k -o json | scanlog analyze      standard input
+              scanlog analyze --format json ufw.log > report.json
+              scanlog port 3089                            what is known about a port
             """,
         version: ScanlogVersion.current,
         subcommands: [AnalyzeCommand.self, PortCommand.self],

@@ -280,10 +280,8 @@ private func repeated(_ byte: Character, _ count: Int) -> [UInt8] { [UInt8](repe
         let whole = FramingReference.frameWhole(bytes, maxLineLength: 16)
         let reference = FramingReference.reference(bytes, maxLineLength: 16)
         #expect(reference[0].bytes == repeated("a", 15) + b("\r"))
-        withKnownIssue("LineFramer.feed trims a CR at the cut point of a line that fits in one chunk, but not when the line spans chunks") {
-            #expect(whole == reference)
-            #expect(FramingReference.frame(bytes, chunkSizes: [split], maxLineLength: 16) == whole)
-        }
+        #expect(whole == reference)
+        #expect(FramingReference.frame(bytes, chunkSizes: [split], maxLineLength: 16) == whole)
         // The following line is intact either way.
         #expect(FramingReference.frame(bytes, chunkSizes: [split], maxLineLength: 16).last == FramedLine(bytes: b("next"), number: 2, wasCut: false))
     }
@@ -295,9 +293,7 @@ private func repeated(_ byte: Character, _ count: Int) -> [UInt8] { [UInt8](repe
         let lines = FramingReference.frame(bytes, chunkSizes: [split], maxLineLength: 16)
         #expect(lines.count == 2)
         #expect(lines.first?.bytes == repeated("a", 16))
-        withKnownIssue("LineFramer counts the CR of CRLF against maxLineLength, so a line exactly at the limit is flagged as cut") {
-            #expect(lines.first?.wasCut == false)
-        }
+        #expect(lines.first?.wasCut == false)
         #expect(lines.last == FramedLine(bytes: b("next"), number: 2, wasCut: false))
     }
 }

@@ -78,9 +78,7 @@ private func order(_ paths: [String]) -> [String] { RotationOrder.sorted(specs(p
 
     /// logrotate with `start 0` (and some other rotators) number the newest rotation 0: still older than the live file.
     @Test func rotationZeroIsOlderThanTheLiveFile() {
-        withKnownIssue("RotationOrder gives `.0` the live file's age (0), so it is read after the live file when named after it") {
-            #expect(order(["ufw.log", "ufw.log.0", "ufw.log.1.gz"]) == ["ufw.log.1.gz", "ufw.log.0", "ufw.log"])
-        }
+        #expect(order(["ufw.log", "ufw.log.0", "ufw.log.1.gz"]) == ["ufw.log.1.gz", "ufw.log.0", "ufw.log"])
     }
 
     // MARK: end to end
@@ -171,9 +169,7 @@ private func order(_ paths: [String]) -> [String] { RotationOrder.sorted(specs(p
         let rotated = Self.analyze(set.pathsOldestFirst.shuffled(), year: 2025)
         #expect(rotated.inputs.map(\.path) == set.pathsOldestFirst)
         #expect(joined.accounting.seen.last?.rfc3339().hasPrefix("2026-01-0") == true)
-        withKnownIssue("LogReader.read makes a new YearInference(explicitYear:) per file, so every file restarts at --year") {
-            #expect(rotated.accounting.seen.last?.rfc3339().hasPrefix("2026-01-0") == true)
-            #expect(rotated.accounting.seen == joined.accounting.seen)
-        }
+        #expect(rotated.accounting.seen.last?.rfc3339().hasPrefix("2026-01-0") == true)
+        #expect(rotated.accounting.seen == joined.accounting.seen)
     }
 }

@@ -19,9 +19,7 @@ private func sum(_ value: Any?) -> Int? {
         #expect(result.out.contains("USAGE"))
         #expect(result.out.contains("analyze"))
         #expect(result.out.contains("port"))
-        withKnownIssue("`scanlog --help` shows no examples: ScanlogCommand's discussion has none") {
-            #expect(result.out.contains("Example"))
-        }
+        #expect(result.out.contains("Example"))
     }
 
     @Test(arguments: [["analyze", "--help"], ["help", "analyze"], ["analyze", "-h"]])

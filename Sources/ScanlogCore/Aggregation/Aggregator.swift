@@ -98,7 +98,10 @@ public struct Aggregator: Sendable {
             sources.append(SourceBucket(address: record.source))
             sourceIDs[record.source] = sourceID
         }
-        let counted = sources[Int(sourceID)].record(record, key: key, target: target, host: host, weight: weight, aggregator: self)
+        // Pass plain values, not `self`: a second reference to `sources` would copy the whole array on every probe.
+        let counted = sources[Int(sourceID)].record(
+            record, key: key, target: target, host: host, weight: weight,
+            retransmissionWindow: retransmissionWindow, visitGap: visitGap)
         guard counted > 0 else { return }
         ports[key, default: PortBucket(key: key)].record(record, sourceID: sourceID, target: target, weight: counted)
     }
@@ -118,13 +121,14 @@ extension SourceBucket {
     /// Adds a probe; returns how many probes it counts as (0 for a retransmission of the previous one).
     @inline(__always)
     mutating func record(
-        _ record: FirewallRecord, key: PortKey, target: UInt32, host: UInt32, weight: UInt64, aggregator: Aggregator
+        _ record: FirewallRecord, key: PortKey, target: UInt32, host: UInt32, weight: UInt64,
+        retransmissionWindow: Int64, visitGap: Int64
     ) -> UInt64 {
         let packed = key.packed
         let time = record.time?.microseconds
         // A SYN sent again to the same place from the same source port within seconds: one probe.
         if let time, target == lastTarget, packed == lastPort, record.sourcePort == lastSourcePort,
-            record.hasPorts, time >= lastTime, time - lastTime <= aggregator.retransmissionWindow
+            record.hasPorts, time >= lastTime, time - lastTime <= retransmissionWindow
         {
             retransmissions += weight
             lastTime = time
@@ -150,7 +154,7 @@ extension SourceBucket {
         if let time {
             seen.add(record.time)
             days.insert(UInt32(truncatingIfNeeded: (time / 1_000_000) / 86400))
-            if visitLast == .min || time - visitLast > aggregator.visitGap || time < visitStart {
+            if visitLast == .min || time - visitLast > visitGap || time < visitStart {
                 visits += 1
                 visitStart = time
                 visitNewPorts = 0

@@ -17,20 +17,19 @@ struct DistributedScanFinder {
         var startSpread: Int64
     }
 
-    /// Drops, most overlapping first, members whose ports are more than `distributedMaxOverlap` shared with
-    /// the other members.
+    /// Drops members whose ports are more than `distributedMaxOverlap` shared with the other members, all at
+    /// once and at most three times over (each pass is linear in the members' ports).
     func withoutOverlappingMembers(_ members: [SourceFeatures]) -> [SourceFeatures] {
         var kept = members
-        while kept.count >= config.distributedSources {
-            var counts: [PortKey: Int] = [:]
-            for member in kept { for port in member.ports { counts[port, default: 0] += 1 } }
-            let shares = kept.map { member in
-                Double(member.ports.filter { counts[$0]! > 1 }.count) / Double(max(member.portCount, 1))
+        for _ in 0..<3 where kept.count >= config.distributedSources {
+            var counts: [UInt32: Int] = [:]
+            for member in kept { for port in member.ports { counts[port.packed, default: 0] += 1 } }
+            let before = kept.count
+            kept.removeAll { member in
+                let shared = member.ports.filter { counts[$0.packed]! > 1 }.count
+                return Double(shared) > config.distributedMaxOverlap * Double(max(member.portCount, 1))
             }
-            guard let worst = shares.indices.max(by: { (shares[$0], kept[$1].id) < (shares[$1], kept[$0].id) }),
-                shares[worst] > config.distributedMaxOverlap
-            else { break }
-            kept.remove(at: worst)
+            if kept.count == before { break }
         }
         return kept
     }

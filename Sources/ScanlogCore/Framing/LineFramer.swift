@@ -25,7 +25,8 @@ public struct LineFramer {
 
     public init(maxLineLength: Int = 64 * 1024) {
         self.maxLineLength = maxLineLength
-        carry = .allocate(byteCount: maxLineLength, alignment: 16)
+        // One byte more than the limit: the CR of a CRLF does not count against it.
+        carry = .allocate(byteCount: maxLineLength + 1, alignment: 16)
     }
 
     /// Frees the carry buffer; the framer must not be used afterwards.
@@ -46,10 +47,8 @@ public struct LineFramer {
                 appendToCarry(UnsafeRawBufferPointer(rebasing: chunk[start..<newline]))
                 try deliverCarry(body)
             } else {
-                let cut = newline - start > maxLineLength
-                let end = cut ? start + maxLineLength : newline
                 lineCount += 1
-                try body(Line(bytes: trimCR(UnsafeRawBufferPointer(rebasing: chunk[start..<end])), number: lineCount, wasCut: cut))
+                try body(limited(trimCR(UnsafeRawBufferPointer(rebasing: chunk[start..<newline])), cut: false))
             }
             start = newline + 1
         }
@@ -60,8 +59,11 @@ public struct LineFramer {
         if carryCount > 0 || carryOverflowed { try deliverCarry(body) }
     }
 
+    /// Whether a partial line is waiting for its end.
+    public var hasPartialLine: Bool { carryCount > 0 || carryOverflowed }
+
     private mutating func appendToCarry(_ bytes: UnsafeRawBufferPointer) {
-        let taken = min(maxLineLength - carryCount, bytes.count)
+        let taken = min(maxLineLength + 1 - carryCount, bytes.count)
         if taken < bytes.count { carryOverflowed = true }
         if taken > 0 {
             (carry.baseAddress! + carryCount).copyMemory(from: bytes.baseAddress!, byteCount: taken)
@@ -72,10 +74,19 @@ public struct LineFramer {
     private mutating func deliverCarry(_ body: (Line) throws -> Void) rethrows {
         lineCount += 1
         let bytes = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(carry)[0..<carryCount])
-        let cut = carryOverflowed
+        let overflowed = carryOverflowed
         carryCount = 0
         carryOverflowed = false
-        try body(Line(bytes: cut ? bytes : trimCR(bytes), number: lineCount, wasCut: cut))
+        try body(limited(overflowed ? bytes : trimCR(bytes), cut: overflowed))
+    }
+
+    /// A line within the limit, or its first `maxLineLength` bytes flagged as cut.
+    @inline(__always)
+    private func limited(_ bytes: UnsafeRawBufferPointer, cut: Bool) -> Line {
+        if cut || bytes.count > maxLineLength {
+            return Line(bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<min(bytes.count, maxLineLength)]), number: lineCount, wasCut: true)
+        }
+        return Line(bytes: bytes, number: lineCount, wasCut: false)
     }
 
     @inline(__always)

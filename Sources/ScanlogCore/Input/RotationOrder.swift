@@ -19,7 +19,8 @@ public enum RotationOrder {
         }
         // Numbered: name.N
         if let dot = name.lastIndex(of: "."), let number = Int64(name[name.index(after: dot)...]), number < 100_000 {
-            return RotationKey(baseName: String(name[..<dot]), age: number)
+            // `.0` (some rotation schemes start there) is still older than the live file.
+            return RotationKey(baseName: String(name[..<dot]), age: number + 1)
         }
         // Date stamped: name-YYYYMMDD (optionally -HH or more digits), as logrotate's dateext writes.
         if let dash = name.lastIndex(of: "-") {

@@ -30,6 +30,7 @@ public enum UnparsedReason: String, CaseIterable, Sendable, Comparable {
     case tooLong = "too-long"
     case ebtables = "ebtables"
     case badJSON = "bad-json"
+    case cutByReadError = "cut-by-read-error"
 
     public var explanation: String {
         switch self {
@@ -42,6 +43,7 @@ public enum UnparsedReason: String, CaseIterable, Sendable, Comparable {
         case .tooLong: "line longer than the limit (cut, not parsed)"
         case .ebtables: "ebtables log format (bridge firewall), not read"
         case .badJSON: "a JSON line that could not be read"
+        case .cutByReadError: "the piece of a line left when the input broke off (damaged gzip, read error)"
         }
     }
 

@@ -13,8 +13,9 @@ public struct Analysis: Sendable {
     /// Reads the inputs, rotated sets oldest first, and folds them into one analysis.
     public static func run(_ specs: [InputSpec], options: AnalysisOptions = AnalysisOptions()) -> Analysis {
         var analysis = Analysis()
+        var years: YearInference?
         for spec in RotationOrder.sorted(specs) {
-            analysis.inputs.append(LogReader.read(spec, options: options, into: &analysis.aggregator))
+            analysis.inputs.append(LogReader.read(spec, options: options, years: &years, into: &analysis.aggregator))
         }
         analysis.classification = Classification.classify(analysis.aggregator, config: options.classifier)
         return analysis

@@ -6,7 +6,10 @@ import Glibc
 public enum LogReader {
     /// Reads `spec` into `aggregator`; returns what was read. Errors are kept in the summary, never thrown:
     /// every line read before a fault stays counted.
-    public static func read(_ spec: InputSpec, options: AnalysisOptions, into aggregator: inout Aggregator) -> InputSummary {
+    /// `years` carries an explicit `--year` across the files of a run (a rotated set may cross New Year).
+    public static func read(
+        _ spec: InputSpec, options: AnalysisOptions, years carried: inout YearInference?, into aggregator: inout Aggregator
+    ) -> InputSummary {
         var summary = InputSummary(path: spec.path)
         let opened: OpenedInput
         do {
@@ -19,7 +22,7 @@ public enum LogReader {
         summary.isGzip = opened.isGzip
 
         let referenceSeconds = opened.modificationTime ?? options.now ?? Int64(time(nil))
-        let years = YearInference(explicitYear: options.year, reference: LocalTimeConverter.localDate(ofUTCSeconds: referenceSeconds))
+        let years = carried ?? YearInference(explicitYear: options.year, reference: LocalTimeConverter.localDate(ofUTCSeconds: referenceSeconds))
         var parser = LineParser(envelopes: EnvelopeParser(years: years, localTime: LocalTimeConverter(fixedOffset: options.localTimeOffset)))
         var framer = LineFramer(maxLineLength: options.maxLineLength)
         defer { framer.deallocate() }
@@ -52,7 +55,13 @@ public enum LogReader {
         } catch {
             summary.error = error
         }
-        framer.finish(handle)
+        if summary.error != nil && framer.hasPartialLine {
+            // The input broke off inside a line: that piece is not a line the log holds.
+            framer.finish { line in aggregator.count(.unparsed(.cutByReadError), record: record, host: 0, where: "\(path):\(line.number)") }
+        } else {
+            framer.finish(handle)
+        }
+        if options.year != nil { carried = parser.envelopes.years }
         if parser.prefixes.strings.contains(where: { $0.contains("[UFW ") }) { aggregator.noteUFWPrefixes() }
         summary.lines = aggregator.accounting.lines - linesBefore
         summary.records = aggregator.accounting.records - recordsBefore
