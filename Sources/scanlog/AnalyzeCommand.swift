@@ -47,7 +47,9 @@ struct AnalyzeCommand: ParsableCommand {
         }
         switch format {
         case .text: OutputSink.write(TextReport(top: top).render(analysis))
-        case .json: OutputSink.write(AnalysisJSON.render(analysis))
+        case .json:
+            var json = JSONWriter(flush: OutputSink.write(bytes:))
+            AnalysisJSON.write(analysis, to: &json)
         }
         if analysis.hadInputErrors { throw ExitCode(2) }
     }

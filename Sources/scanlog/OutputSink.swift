@@ -11,19 +11,20 @@ enum OutputSink {
 
     static func write(_ text: String) {
         var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(1, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    if errno == EPIPE { exit(0) }
-                    let reason = String(cString: strerror(errno))
-                    printError("cannot write the report to standard output: \(reason)")
-                    exit(2)
-                }
-                offset += written
+        text.withUTF8 { write(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    static func write(bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(1, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                if errno == EPIPE { exit(0) }
+                printError("cannot write the report to standard output: \(String(cString: strerror(errno)))")
+                exit(2)
             }
+            offset += written
         }
     }
 

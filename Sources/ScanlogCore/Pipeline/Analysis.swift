@@ -29,8 +29,17 @@ public struct Analysis: Sendable {
         aggregator.ports.values.sorted { ($0.probes, $1.key) > ($1.probes, $0.key) }
     }
 
-    /// Source buckets, most probes first (ties by address).
-    public var sourcesByProbes: [SourceBucket] {
-        aggregator.sources.sorted { ($0.probes, $1.address) > ($1.probes, $0.address) }
+    /// Source numbers, most probes first (ties by address); sorting numbers, not buckets, copies nothing.
+    public var sourceIDsByProbes: [UInt32] {
+        let sources = aggregator.sources
+        return (0..<UInt32(sources.count)).sorted { a, b in
+            let (x, y) = (sources[Int(a)], sources[Int(b)])
+            return x.probes != y.probes ? x.probes > y.probes : x.address < y.address
+        }
+    }
+
+    /// The `count` sources with most probes (ties by address).
+    public func topSources(_ count: Int) -> [SourceBucket] {
+        sourceIDsByProbes.prefix(count).map { aggregator.sources[Int($0)] }
     }
 }

@@ -2,8 +2,15 @@
 public enum AnalysisJSON {
     public static let schemaVersion = 1
 
+    /// The whole document as a string.
     public static func render(_ analysis: Analysis) -> String {
         var json = JSONWriter()
+        write(analysis, to: &json)
+        return json.output
+    }
+
+    /// Writes the document (and a final newline) through `json`, which may flush as it goes.
+    public static func write(_ analysis: Analysis, to json: inout JSONWriter) {
         json.beginObject()
         json.member("schema", schemaVersion)
         json.arrayMember("inputs") { json in
@@ -83,7 +90,8 @@ public enum AnalysisJSON {
             }
         }
         json.arrayMember("sources") { json in
-            for bucket in analysis.sourcesByProbes {
+            for id in analysis.sourceIDsByProbes {
+                let bucket = analysis.aggregator.sources[Int(id)]
                 json.beginObject()
                 json.member("ip", bucket.address.description)
                 json.member("probes", bucket.probes)
@@ -94,7 +102,7 @@ public enum AnalysisJSON {
                 json.member("visits", bucket.visits)
                 json.member("days", bucket.days.count)
                 json.member("retransmissions", bucket.retransmissions)
-                let verdict = analysis.aggregator.sourceIDs[bucket.address].flatMap { classification.verdict(forSource: $0) }
+                let verdict = classification.verdict(forSource: id)
                 json.member("class", verdict?.threatClass.rawValue)
                 json.member("kind", verdict?.kind.rawValue)
                 json.key("confidence"); if let verdict { json.number(rounded(verdict.confidence)) } else { json.null() }
@@ -105,7 +113,8 @@ public enum AnalysisJSON {
             }
         }
         json.endObject()
-        return json.output + "\n"
+        json.newline()
+        json.finish()
     }
 
     /// Two decimals are enough for a confidence and keep the output stable across platforms.

@@ -82,20 +82,20 @@ public struct TextReport {
     }
 
     private func sourcesBlock(_ analysis: Analysis) -> String {
-        let sources = analysis.sourcesByProbes
-        guard !sources.isEmpty, top > 0 else { return "" }
+        guard !analysis.aggregator.sources.isEmpty, top > 0 else { return "" }
+        let sources = analysis.topSources(top)
         var kinds: [ScanKind: Int] = [:]
         for verdict in analysis.classification.sources.compactMap({ $0 }) where verdict.threatClass == .background {
             kinds[verdict.kind, default: 0] += 1
         }
-        var out = "\nTop sources (of \(F.grouped(sources.count)))\n"
+        var out = "\nTop sources (of \(F.grouped(analysis.aggregator.sources.count)))\n"
         if !kinds.isEmpty {
             let summary = kinds.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\(F.grouped($0.value)) \($0.key.rawValue)" }
             out += wrap("background: " + summary.joined(separator: ", "), indent: "  ")
         }
         out += "  " + F.column("SOURCE", 24) + F.column("PROBES", 8, right: true) + F.column("PORTS", 7, right: true)
             + F.column("DAYS", 5, right: true) + "  VERDICT\n"
-        for bucket in sources.prefix(top) {
+        for bucket in sources {
             let verdict = analysis.aggregator.sourceIDs[bucket.address].flatMap { analysis.classification.verdict(forSource: $0) }
             var label = verdict.map { "\($0.threatClass.rawValue) \($0.kind.rawValue)" } ?? "own network"
             if let event = verdict?.eventID { label += " (\(event))" }
