@@ -1,6 +1,10 @@
 import ArgumentParser
 import ScanlogCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `scanlog analyze [FILE ...]`: read logs, print the report.
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,48 +17,172 @@ struct AnalyzeCommand: ParsableCommand {
             Examples:
               scanlog analyze /var/log/ufw.log*
               journalctl -k -o json --since yesterday | scanlog analyze
-              scanlog analyze --format json /var/log/kern.log > probes.json
+              scanlog analyze --cron --fail-on targeted /var/log/ufw.log /var/log/ufw.log.1
+              scanlog analyze --format csv --table sources --output sources.csv /var/log/ufw.log*
+              scanlog analyze --format jsonl /var/log/ufw.log | jq .src
+              scanlog analyze --since 24h --port 22 --source 203.0.113.0/24 /var/log/ufw.log*
 
-            Exit status: 0 done; 2 an input could not be read fully (the rest was still read); 64 bad usage.
+            Exit status: 0 done; 1 targeted activity found with --fail-on targeted; 2 an input could not be \
+            read fully (the rest was still read) or the output could not be written; 64 bad usage.
             """
     )
 
     @Argument(help: "Log files (plain or gzip); '-' or none for standard input.")
     var files: [String] = []
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text, json (the whole model), jsonl (one probe a line) or csv.")
     var format: ReportFormat = .text
+
+    @Option(help: "The CSV table: ports, sources, events or probes (one row per probe, streamed).")
+    var table: AnalysisCSV.Table?
+
+    @Option(help: "Write the report to this file (atomically) instead of standard output.")
+    var output: String?
+
+    @Flag(help: "For cron: print nothing (and exit 0) unless something targeted stands out.")
+    var cron = false
+
+    @Option(help: "Exit with status 1 when the report finds this: targeted.")
+    var failOn: FailCondition?
+
+    @Option(help: "Only records at or after this time: RFC 3339, or a span before now such as 24h, 7d, 90m.")
+    var since: String?
+
+    @Option(help: "Only records before this time: RFC 3339, or a span before now.")
+    var until: String?
+
+    @Option(help: "Only probes to these destination ports (comma-separated or repeated).")
+    var port: [String] = []
+
+    @Option(help: "Only these source addresses or CIDR blocks (comma-separated or repeated).")
+    var source: [String] = []
+
+    @Option(help: "Only records with these actions: blocked, allowed, audit, logged.")
+    var action: [String] = []
+
+    @Option(help: "How many ports and sources the text report lists (0: none); for CSV, cuts the table.")
+    var top: Int?
+
+    @Option(help: "Classifier settings file (thresholds, own_networks, known_scanners; see the README).")
+    var config: String?
 
     @Option(help: "The year of the first line, for logs whose timestamps have none (default: from the file's modification time).")
     var year: Int?
 
-    @Option(help: "How many ports and sources the text report lists.")
-    var top: Int = 10
+    @Option(help: "UTC offset of timestamps written without one, e.g. +01:00 (default: this machine's time zone).")
+    var logUTCOffset: String?
 
     func validate() throws {
         if let year, !(1970...9999).contains(year) { throw ValidationError("--year must be between 1970 and 9999, not \(year)") }
-        if top < 0 { throw ValidationError("--top must be 0 or more") }
+        if let top, top < 0 { throw ValidationError("--top must be 0 or more") }
+        if table != nil && format != .csv { throw ValidationError("--table goes with --format csv") }
+        if format == .csv && table == nil { throw ValidationError("--format csv needs --table ports|sources|events|probes") }
+        if cron && format != .text { throw ValidationError("--cron goes with the text report") }
+        _ = try makeOptions(now: 0)
+    }
+
+    /// The analysis options from the flags; throws `ValidationError` for bad values.
+    func makeOptions(now: Int64) throws -> AnalysisOptions {
+        var options = AnalysisOptions()
+        options.year = year
+        if let text = logUTCOffset {
+            guard let offset = CommandValues.utcOffset(text) else { throw ValidationError("--log-utc-offset: \(text) is not an offset such as +01:00 or -0500") }
+            options.localTimeOffset = offset
+        }
+        var filter = RecordFilter()
+        if let since {
+            guard let time = CommandValues.time(since, now: now) else { throw ValidationError("--since: \(since) is not an RFC 3339 time or a span such as 24h") }
+            filter.since = time
+        }
+        if let until {
+            guard let time = CommandValues.time(until, now: now) else { throw ValidationError("--until: \(until) is not an RFC 3339 time or a span such as 24h") }
+            filter.until = time
+        }
+        for item in port.flatMap({ $0.split(separator: ",") }) {
+            guard let number = UInt16(item.trimmingSpaces) else { throw ValidationError("--port: \(item) is not a port number (0-65535)") }
+            filter.ports.insert(number)
+        }
+        for item in source.flatMap({ $0.split(separator: ",") }) {
+            guard let network = Network(String(item.trimmingSpaces)) else { throw ValidationError("--source: \(item) is not an address or CIDR block") }
+            filter.sources.append(network)
+        }
+        for item in action.flatMap({ $0.split(separator: ",") }) {
+            guard let value = FirewallAction(name: String(item.trimmingSpaces)) else {
+                throw ValidationError("--action: \(item) is not one of blocked, allowed, audit, logged")
+            }
+            filter.actions.insert(value)
+        }
+        options.filter = filter
+        if let config {
+            guard let text = CommandValues.readText(config) else { throw ValidationError("--config: cannot read \(config)") }
+            do {
+                try ConfigFile.parse(text, into: &options.classifier)
+            } catch {
+                throw ValidationError("\(config): \(error)")
+            }
+        }
+        return options
     }
 
     func run() throws {
         OutputSink.ignoreBrokenPipeSignal()
-        var options = AnalysisOptions()
-        options.year = year
+        var options = try makeOptions(now: Int64(time(nil)))
+        if let output {
+            do { try OutputSink.open(path: output) } catch { OutputSink.printError("\(error)"); throw ExitCode(2) }
+        }
+        var streamed: CSVWriter?
+        var lines: JSONWriter?
+        if format == .csv && table == .probes {
+            streamed = CSVWriter(flush: OutputSink.write(bytes:))
+            streamed!.header(AnalysisCSV.probeColumns)
+            options.probeSink = { AnalysisCSV.writeProbe($0, to: &streamed!) }
+        } else if format == .jsonl {
+            lines = JSONWriter(flush: OutputSink.write(bytes:))
+            options.probeSink = { AnalysisJSON.writeProbe($0, to: &lines!) }
+        }
         let specs = (files.isEmpty ? ["-"] : files).map(InputSpec.init(path:))
         let analysis = Analysis.run(specs, options: options)
         for input in analysis.inputs {
             if let error = input.error { OutputSink.printError(TextFormatting.terminalSafe(error.description)) }
         }
+        let targeted = !analysis.classification.events.isEmpty
         switch format {
-        case .text: OutputSink.write(TextReport(top: top).render(analysis))
+        case .text:
+            if !cron || targeted { OutputSink.write(TextReport(top: top ?? 10).render(analysis)) }
         case .json:
             var json = JSONWriter(flush: OutputSink.write(bytes:))
             AnalysisJSON.write(analysis, to: &json)
+        case .jsonl:
+            lines?.finish()
+        case .csv:
+            if table == .probes {
+                streamed?.finish()
+            } else if let table {
+                var csv = CSVWriter(flush: OutputSink.write(bytes:))
+                AnalysisCSV.write(table, of: analysis, top: top, to: &csv)
+            }
         }
+        do { try OutputSink.commit() } catch { OutputSink.printError("\(error)"); throw ExitCode(2) }
         if analysis.hadInputErrors { throw ExitCode(2) }
+        if failOn == .targeted && targeted { throw ExitCode(1) }
     }
 }
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, jsonl, csv
+}
+
+enum FailCondition: String, ExpressibleByArgument, CaseIterable {
+    case targeted
+}
+
+extension AnalysisCSV.Table: ExpressibleByArgument {}
+
+extension Substring {
+    var trimmingSpaces: Substring {
+        var slice = self
+        while slice.first == " " { slice.removeFirst() }
+        while slice.last == " " { slice.removeLast() }
+        return slice
+    }
 }

@@ -2,11 +2,43 @@
 import Glibc
 #endif
 
-/// Writes reports to standard output. A closed pipe (`scanlog ... | head`) ends the program quietly.
+/// Where reports go: standard output, or a file written atomically (a temporary file beside it, renamed into
+/// place when the report is complete). A closed pipe (`scanlog ... | head`) ends the program quietly.
 enum OutputSink {
+    nonisolated(unsafe) private static var descriptor: Int32 = 1
+    nonisolated(unsafe) private static var temporaryPath: String?
+    nonisolated(unsafe) private static var finalPath: String?
+
     /// Call once at start: a write to a closed pipe then fails with EPIPE instead of killing the process.
     static func ignoreBrokenPipeSignal() {
         signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// Sends what follows to `path` instead of standard output. The temporary file is created new
+    /// (`O_EXCL`, never through a symlink someone planted).
+    static func open(path: String) throws {
+        let temporary = path + ".scanlog-\(getpid()).tmp"
+        let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw OutputError("cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        descriptor = fd
+        temporaryPath = temporary
+        finalPath = path
+    }
+
+    /// Makes the output file appear complete, or not at all.
+    static func commit() throws {
+        guard let temporary = temporaryPath, let path = finalPath else { return }
+        defer { temporaryPath = nil }
+        guard fsync(descriptor) == 0, Glibc.close(descriptor) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw OutputError("cannot write \(path): \(reason)")
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw OutputError("cannot rename \(temporary) to \(path): \(reason)")
+        }
     }
 
     static func write(_ text: String) {
@@ -17,11 +49,13 @@ enum OutputSink {
     static func write(bytes: UnsafeRawBufferPointer) {
         var offset = 0
         while offset < bytes.count {
-            let written = Glibc.write(1, bytes.baseAddress! + offset, bytes.count - offset)
+            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                if errno == EPIPE { exit(0) }
-                printError("cannot write the report to standard output: \(String(cString: strerror(errno)))")
+                if errno == EPIPE && temporaryPath == nil { exit(0) }
+                let reason = String(cString: strerror(errno))
+                if let temporary = temporaryPath { unlink(temporary) }
+                printError("cannot write the report to \(finalPath ?? "standard output"): \(reason)")
                 exit(2)
             }
             offset += written
@@ -29,8 +63,12 @@ enum OutputSink {
     }
 
     static func printError(_ message: String) {
-        let line = "scanlog: \(message)\n"
-        var text = line
+        var text = "scanlog: \(message)\n"
         text.withUTF8 { _ = Glibc.write(2, $0.baseAddress!, $0.count) }
     }
+}
+
+struct OutputError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -8,6 +8,8 @@ public struct Accounting: Sendable, Equatable {
     public internal(set) var records: UInt64 = 0
     /// Records that are probes: inbound, and not allowed or audited.
     public internal(set) var probes: UInt64 = 0
+    /// Records left out of the buckets by a filter (`--since`, `--port`, ...).
+    public internal(set) var filteredOut: UInt64 = 0
     public internal(set) var ignored: [IgnoredReason: UInt64] = [:]
     public internal(set) var unparsed: [UnparsedReason: UInt64] = [:]
     /// The first line (`path:line`) for each unparsed reason, so the user can look at it.
@@ -28,6 +30,7 @@ public struct Accounting: Sendable, Equatable {
         recordLines += other.recordLines
         records += other.records
         probes += other.probes
+        filteredOut += other.filteredOut
         ignored.merge(other.ignored, uniquingKeysWith: +)
         unparsed.merge(other.unparsed, uniquingKeysWith: +)
         firstUnparsed.merge(other.firstUnparsed) { mine, _ in mine }

@@ -25,21 +25,26 @@ public struct Aggregator: Sendable {
     /// A gap this long (microseconds) ends a visit.
     public var visitGap: Int64 = 3600 * 1_000_000
 
+    /// Records outside it are counted but not bucketed.
+    public var filter = RecordFilter()
+
     public init() {}
 
     /// Counts one line's outcome; `location` names it (`path:line`) for the first unparsed line of each reason.
-    @inline(__always)
-    public mutating func count(_ outcome: LineOutcome, record: FirewallRecord, host: UInt32, where location: @autoclosure () -> String) {
+    /// Returns whether the line was a probe that went into the buckets.
+    @inline(__always) @discardableResult
+    public mutating func count(_ outcome: LineOutcome, record: FirewallRecord, host: UInt32, where location: @autoclosure () -> String) -> Bool {
         accounting.lines += 1
         switch outcome {
         case .record:
-            add(record, host: host)
+            return add(record, host: host)
         case .ignored(let reason):
             accounting.ignored[reason, default: 0] += 1
         case .unparsed(let reason):
             accounting.unparsed[reason, default: 0] += 1
             if accounting.firstUnparsed[reason] == nil { accounting.firstUnparsed[reason] = location() }
         }
+        return false
     }
 
     /// The number of an address among the local targets.
@@ -65,10 +70,14 @@ public struct Aggregator: Sendable {
 
     /// Adds one record (already counted as a line).
     @inline(__always)
-    mutating func add(_ record: FirewallRecord, host: UInt32) {
+    mutating func add(_ record: FirewallRecord, host: UInt32) -> Bool {
         let weight = UInt64(record.repeatCount)
         accounting.recordLines += 1
         accounting.records += weight
+        if !filter.isEmpty && !filter.includes(record) {
+            accounting.filteredOut += weight
+            return false
+        }
         accounting.actions[record.action, default: 0] += weight
         accounting.seen.add(record.time)
         if let time = record.time {
@@ -85,7 +94,7 @@ public struct Aggregator: Sendable {
             openPorts.insert(key)
             allowedSources[record.source, default: AllowedConnections()].record(record, key: key, target: targetID(record.destination))
         }
-        guard record.isProbe else { return }
+        guard record.isProbe else { return false }
         accounting.probes += weight
 
         let key = PortKey(record: record)
@@ -102,8 +111,9 @@ public struct Aggregator: Sendable {
         let counted = sources[Int(sourceID)].record(
             record, key: key, target: target, host: host, weight: weight,
             retransmissionWindow: retransmissionWindow, visitGap: visitGap)
-        guard counted > 0 else { return }
+        guard counted > 0 else { return true }
         ports[key, default: PortBucket(key: key)].record(record, sourceID: sourceID, target: target, weight: counted)
+        return true
     }
 }
 

@@ -153,10 +153,10 @@ public struct EnvelopeParser: Sendable {
     // MARK: Timestamps
 
     /// A timestamp, where it ends, and whether a syslog host name may follow it (not after dmesg or Proxmox times).
-    typealias ParsedTime = (time: Timestamp?, end: Int, hostFollows: Bool)
+    public typealias ParsedTime = (time: Timestamp?, end: Int, hostFollows: Bool)
 
     /// A timestamp that starts exactly at `start`, in any of the supported forms.
-    mutating func parseTimestamp(_ line: UnsafeRawBufferPointer, at start: Int, limit: Int) -> ParsedTime? {
+    public mutating func parseTimestamp(_ line: UnsafeRawBufferPointer, at start: Int, limit: Int) -> ParsedTime? {
         guard start < limit else { return nil }
         let first = line[start]
         if ASCII.isDigit(first) {

@@ -13,6 +13,7 @@ public struct Analysis: Sendable {
     /// Reads the inputs, rotated sets oldest first, and folds them into one analysis.
     public static func run(_ specs: [InputSpec], options: AnalysisOptions = AnalysisOptions()) -> Analysis {
         var analysis = Analysis()
+        analysis.aggregator.filter = options.filter
         var years: YearInference?
         for spec in RotationOrder.sorted(specs) {
             analysis.inputs.append(LogReader.read(spec, options: options, years: &years, into: &analysis.aggregator))

@@ -1,5 +1,5 @@
 /// How to read the inputs.
-public struct AnalysisOptions: Sendable {
+public struct AnalysisOptions {
     /// The year of the first year-less timestamp; nil to infer it from each file's modification time.
     public var year: Int?
     /// Lines longer than this are cut and counted as unparsed.
@@ -10,6 +10,10 @@ public struct AnalysisOptions: Sendable {
     public var now: Int64?
     /// The UTC offset (seconds east) of timestamps written without one; nil for this machine's zone (`TZ`).
     public var localTimeOffset: Int64?
+    /// Which records go into the buckets.
+    public var filter = RecordFilter()
+    /// Called with every probe as it is read (the streamed `probes` table and JSON Lines); nothing is kept.
+    public var probeSink: ((ProbeRow) -> Void)?
     /// Thresholds and network lists for the classifier.
     public var classifier = ClassifierConfig()
 

@@ -43,7 +43,10 @@ public enum LogReader {
             while hostNumbers.count <= hostID {
                 hostNumbers.append(aggregator.hostNumber(parser.hosts[UInt32(hostNumbers.count)]))
             }
-            aggregator.count(outcome, record: record, host: hostNumbers[hostID], where: "\(path):\(line.number)")
+            let probe = aggregator.count(outcome, record: record, host: hostNumbers[hostID], where: "\(path):\(line.number)")
+            if probe, let sink = options.probeSink {
+                sink(ProbeRow(record: record, host: parser.hosts[record.hostID], prefix: parser.prefixes[record.prefixID]))
+            }
         }
         do {
             while true {

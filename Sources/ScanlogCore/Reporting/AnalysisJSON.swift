@@ -31,6 +31,7 @@ public enum AnalysisJSON {
             json.member("record_lines", accounting.recordLines)
             json.member("records", accounting.records)
             json.member("probes", accounting.probes)
+            json.member("filtered_out", accounting.filteredOut)
             json.objectMember("actions") { json in
                 for action in FirewallAction.allCases { json.member(action.name, accounting.actions[action] ?? 0) }
             }
@@ -119,4 +120,28 @@ public enum AnalysisJSON {
 
     /// Two decimals are enough for a confidence and keep the output stable across platforms.
     static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+}
+
+extension AnalysisJSON {
+    /// One probe as a JSON Lines record (`--format jsonl`), with the same names as the CSV probes table.
+    public static func writeProbe(_ probe: ProbeRow, to json: inout JSONWriter) {
+        let record = probe.record
+        json.beginObject()
+        json.member("time", record.time?.rfc3339(fractional: true))
+        json.member("host", probe.host.isEmpty ? nil : probe.host)
+        json.member("action", record.action.name)
+        json.member("src", record.source.description)
+        json.member("dst", record.destination.description)
+        json.member("proto", record.proto.name)
+        json.key("spt"); json.optionalNumber(record.hasPorts ? record.sourcePort : nil)
+        json.key("dpt"); json.optionalNumber(record.hasPorts ? record.destinationPort : nil)
+        json.key("icmp_type"); json.optionalNumber(record.hasICMPType ? record.icmpType : nil)
+        json.member("flags", record.tcpFlags.names)
+        json.member("ttl", record.ttl)
+        json.member("len", record.length)
+        json.member("prefix", probe.prefix)
+        json.member("count", record.repeatCount)
+        json.endObject()
+        json.newline()
+    }
 }

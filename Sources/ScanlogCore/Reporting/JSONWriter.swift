@@ -54,7 +54,11 @@ public struct JSONWriter {
     }
 
     /// Ends a document or a JSON Lines record.
-    public mutating func newline() { bytes.append(0x0A) }
+    public mutating func newline() {
+        bytes.append(0x0A)
+        if hasValue.count == 1 { hasValue[0] = false }
+        flushIfFull()
+    }
 
     public mutating func string(_ value: String) { beginValue(); appendString(value) }
     public mutating func number(_ value: some BinaryInteger) {

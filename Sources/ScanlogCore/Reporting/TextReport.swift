@@ -119,6 +119,7 @@ public struct TextReport {
             accounting.actions[action].map { "\(action.name) \(F.grouped($0))" }
         }
         if !actions.isEmpty { out += "  actions: " + actions.joined(separator: ", ") + "; probes \(F.grouped(accounting.probes))\n" }
+        if accounting.filteredOut > 0 { out += "  filtered out: \(F.grouped(accounting.filteredOut)) records outside --since/--until/--port/--source/--action\n" }
         for (reason, count) in accounting.ignored.sorted(by: { $0.key < $1.key }) {
             out += wrap("ignored \(reason.rawValue): \(F.grouped(count)) (\(reason.explanation))", indent: "  ")
         }
