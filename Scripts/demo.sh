@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/install-deps.sh
 swift build -c release --product scanlog >&2
-exec .build/release/scanlog analyze Fixtures/captures/demo/ufw.log "$@"
+# The capture was logged with TZ=Europe/Berlin in November 2026 (Fixtures/captures/MANIFEST.md).
+exec .build/release/scanlog analyze --year 2026 --log-utc-offset +01:00 Fixtures/captures/demo/ufw.log "$@"

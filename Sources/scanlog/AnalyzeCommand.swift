@@ -90,14 +90,15 @@ struct AnalyzeCommand: ParsableCommand {
             options.localTimeOffset = offset
         }
         var filter = RecordFilter()
-        if let since {
-            guard let time = CommandValues.time(since, now: now) else { throw ValidationError("--since: \(since) is not an RFC 3339 time or a span such as 24h") }
-            filter.since = time
+        func time(_ text: String?, option: String) throws -> Timestamp? {
+            guard let text else { return nil }
+            guard let time = CommandValues.time(text, now: now) else {
+                throw ValidationError("\(option): \(text) is not an RFC 3339 time or a span such as 24h")
+            }
+            return time
         }
-        if let until {
-            guard let time = CommandValues.time(until, now: now) else { throw ValidationError("--until: \(until) is not an RFC 3339 time or a span such as 24h") }
-            filter.until = time
-        }
+        filter.since = try time(since, option: "--since")
+        filter.until = try time(until, option: "--until")
         for item in port.flatMap({ $0.split(separator: ",") }) {
             guard let number = UInt16(item.trimmingSpaces) else { throw ValidationError("--port: \(item) is not a port number (0-65535)") }
             filter.ports.insert(number)

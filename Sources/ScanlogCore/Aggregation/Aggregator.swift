@@ -154,10 +154,7 @@ extension SourceBucket {
         if ports.count <= 4 {
             if let slot = ports.inlineIndex(of: packed) { firstPortProbes[slot] &+= UInt32(truncatingIfNeeded: weight) }
         }
-        if targets.insert(target) {
-            if let last = lastNewTarget, record.destination > last { ascendingTargets += 1 }
-            lastNewTarget = record.destination
-        }
+        targets.insert(target, address: record.destination)
         if host != 0 { hosts.insert(host) }
         if record.hasPorts && sourcePorts.count < 64 { sourcePorts.insert(UInt32(record.sourcePort)) }
         if let fingerprint = Fingerprint.of(record) { fingerprintCounts[fingerprint.rawValue] &+= UInt32(truncatingIfNeeded: weight) }

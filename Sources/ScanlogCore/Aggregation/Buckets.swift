@@ -27,6 +27,30 @@ public struct SeenSpan: Sendable, Equatable {
     }
 }
 
+/// Local addresses reached, and how often each new one was above the one before (a sweep in address order;
+/// mass scanners randomise the order).
+public struct TargetSet: Sendable {
+    public internal(set) var numbers = CompactSet()
+    public internal(set) var ascendingSteps: UInt32 = 0
+    private var lastNew: IPAddress?
+
+    public init() {}
+
+    public var count: Int { numbers.count }
+
+    /// Notes a target; returns whether it was new.
+    @discardableResult
+    mutating func insert(_ number: UInt32, address: IPAddress) -> Bool {
+        guard numbers.insert(number) else { return false }
+        if let lastNew, address > lastNew { ascendingSteps += 1 }
+        lastNew = address
+        return true
+    }
+
+    /// Whether most new targets came in address order (80% of the steps, at least three targets).
+    public var inAddressOrder: Bool { count >= 3 && Double(ascendingSteps) >= 0.8 * Double(count - 1) }
+}
+
 /// Probes to one destination bucket: how many, from how many sources, to how many local addresses.
 public struct PortBucket: Sendable {
     public let key: PortKey
@@ -55,7 +79,7 @@ public struct SourceBucket: Sendable {
     public internal(set) var ports = CompactSet()
     /// Probes on each of the first four ports, in the order first seen (to see one service hammered).
     public internal(set) var firstPortProbes = SIMD4<UInt32>()
-    public internal(set) var targets = CompactSet()
+    public internal(set) var targets = TargetSet()
     /// Syslog hosts (central log servers hold several).
     public internal(set) var hosts = CompactSet()
     /// Days (since the epoch, UTC) with at least one probe.
@@ -70,10 +94,6 @@ public struct SourceBucket: Sendable {
     public internal(set) var busiestVisitSeconds: Int64 = 0
     /// Fingerprint counts, indexed by `Fingerprint.rawValue`.
     public internal(set) var fingerprintCounts = SIMD8<UInt32>()
-
-    /// Times the next new local address was above the previous one (a sweep in address order).
-    public internal(set) var ascendingTargets: UInt32 = 0
-    var lastNewTarget: IPAddress?
 
     // Running state of the current visit and the last probe.
     var visitStart: Int64 = 0
@@ -106,14 +126,11 @@ public struct SourceBucket: Sendable {
 public struct AllowedConnections: Sendable {
     public internal(set) var connections: UInt64 = 0
     public internal(set) var ports = CompactSet()
-    public internal(set) var targets = CompactSet()
+    public internal(set) var targets = TargetSet()
     public internal(set) var seen = SeenSpan()
     /// The busiest burst (connections with gaps under a minute): how many, over how long.
     public internal(set) var busiestBurst: UInt64 = 0
     public internal(set) var busiestBurstSeconds: Int64 = 0
-    /// Times the next new local address was above the previous one (a sweep in address order).
-    public internal(set) var ascendingTargets: UInt32 = 0
-    var lastNewTarget: IPAddress?
     var burstStart: Int64 = 0
     var burstLast: Int64 = .min
     var burstCount: UInt64 = 0
@@ -124,10 +141,7 @@ public struct AllowedConnections: Sendable {
         let weight = UInt64(record.repeatCount)
         connections += weight
         ports.insert(key.packed)
-        if targets.insert(target) {
-            if let last = lastNewTarget, record.destination > last { ascendingTargets += 1 }
-            lastNewTarget = record.destination
-        }
+        targets.insert(target, address: record.destination)
         seen.add(record.time)
         guard let time = record.time?.microseconds else { return }
         if burstLast == .min || time - burstLast > 60_000_000 || time < burstStart {

@@ -88,13 +88,13 @@ public struct Classification: Sendable {
             // A sweep of an open service across the network, in address order, from a source that sent no probes.
             let sweepTargets = max(config.sweepTargets, Int((config.sweepTargetShare * Double(local)).rounded(.up)))
             if aggregator.sourceIDs[address] == nil, local >= config.sweepTargets, allowed.targets.count >= sweepTargets,
-                Double(allowed.ascendingTargets) >= 0.8 * Double(allowed.targets.count - 1), ports.count <= config.sweepMaxPorts
+                allowed.targets.inAddressOrder, ports.count <= config.sweepMaxPorts
             {
                 let evidence = [
                     "\(portsText) on \(allowed.targets.count) of \(local) local addresses in address order in \(TextFormatting.duration(seconds: allowed.seen.seconds)), all allowed (open here); threshold \(sweepTargets) addresses: a sweep of this network's service (mass scanners randomise the order)",
                 ]
                 events.append(Event(id: "", kind: .horizontalSweep, threatClass: .targeted, sources: [address], sourceIDs: [],
-                                    targets: allowed.targets.elements.map { aggregator.targets[Int($0)] }.sorted(), ports: ports,
+                                    targets: allowed.targets.numbers.elements.map { aggregator.targets[Int($0)] }.sorted(), ports: ports,
                                     probes: allowed.connections, start: allowed.seen.first, end: allowed.seen.last,
                                     confidence: confidence(measure: Double(allowed.targets.count), threshold: Double(sweepTargets)), evidence: evidence))
                 continue
@@ -102,7 +102,7 @@ public struct Classification: Sendable {
             guard allowed.ports.count <= config.hammeringMaxPorts, allowed.busiestBurst >= UInt64(config.hammeringProbes) else { continue }
             let perWindow = Double(allowed.busiestBurst) * Double(window) / Double(max(allowed.busiestBurstSeconds, window))
             guard perWindow >= Double(config.hammeringProbes) else { continue }
-            let targets = allowed.targets.elements.map { aggregator.targets[Int($0)] }.sorted()
+            let targets = allowed.targets.numbers.elements.map { aggregator.targets[Int($0)] }.sorted()
             let evidence = [
                 "\(TextFormatting.grouped(allowed.busiestBurst)) connections allowed to \(portsText) in \(TextFormatting.duration(seconds: allowed.busiestBurstSeconds)) (\(TextFormatting.grouped(allowed.connections)) in all); threshold \(config.hammeringProbes) in \(TextFormatting.duration(seconds: window)): brute force against an open service",
             ]

@@ -20,13 +20,11 @@ struct SourceFeatures {
         self.id = id
         self.bucket = bucket
         ports = bucket.ports.elements.map(PortKey.init(packed:)).sorted()
-        targetIDs = bucket.targets.elements.sorted()
+        targetIDs = bucket.targets.numbers.elements.sorted()
         // Open ports it tried: blocked probes on ports allowed elsewhere, and its own allowed connections.
         let allowedPorts = (allowed?.ports.elements ?? []).map(PortKey.init(packed:))
         openPortsProbed = Set(ports.filter { openPorts.contains($0) } + allowedPorts).sorted()
-        func inOrder(_ steps: UInt32, _ targets: Int) -> Bool { targets >= 3 && Double(steps) >= 0.8 * Double(targets - 1) }
-        sweptInOrder = inOrder(bucket.ascendingTargets, bucket.targets.count)
-            || allowed.map { inOrder($0.ascendingTargets, $0.targets.count) } ?? false
+        sweptInOrder = bucket.targets.inAddressOrder || allowed?.targets.inAddressOrder == true
         let withPorts = ports.compactMap(\.port)
         highPortShare = withPorts.isEmpty ? 0 : Double(withPorts.filter { $0 > 10000 }.count) / Double(withPorts.count)
         backscatterShare = bucket.probes == 0 ? 0 : Double(bucket.count(of: .backscatter)) / Double(bucket.probes)
