@@ -174,22 +174,29 @@ public struct Classification: Sendable {
 
     /// Background, targeted or mixed, from the verdicts of each port's sources.
     static func portVerdicts(_ aggregator: Aggregator, sources: [SourceVerdict?]) -> [PortKey: PortVerdict] {
+        // Per source: 0 for own networks, 1 for background, 2 + kind index for targeted (no verdict copies).
+        let kinds = ScanKind.allCases
+        let marks: [UInt8] = sources.map { verdict in
+            guard let verdict else { return 0 }
+            return verdict.threatClass == .targeted ? UInt8(2 + kinds.firstIndex(of: verdict.kind)!) : 1
+        }
         var verdicts: [PortKey: PortVerdict] = [:]
         for (key, bucket) in aggregator.ports {
             var targeted = 0
-            var kinds = Set<String>()
+            var kindsSeen = Set<String>()
             var judged = 0
             for id in bucket.sourceIDs {
-                guard let verdict = sources[Int(id)] else { continue }
+                let mark = marks[Int(id)]
+                guard mark > 0 else { continue }
                 judged += 1
-                if verdict.threatClass == .targeted {
+                if mark >= 2 {
                     targeted += 1
-                    kinds.insert(verdict.kind.rawValue)
+                    kindsSeen.insert(kinds[Int(mark - 2)].rawValue)
                 }
             }
             let verdict: PortVerdict.Verdict = targeted == 0 ? .background : (targeted == judged ? .targeted : .mixed)
             var evidence = ["\(TextFormatting.grouped(targeted)) of \(TextFormatting.grouped(judged)) sources targeted"]
-            if !kinds.isEmpty { evidence[0] += " (\(kinds.sorted().joined(separator: ", ")))" }
+            if !kindsSeen.isEmpty { evidence[0] += " (\(kindsSeen.sorted().joined(separator: ", ")))" }
             verdicts[key] = PortVerdict(key: key, verdict: verdict, evidence: evidence)
         }
         return verdicts

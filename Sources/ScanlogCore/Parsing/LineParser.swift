@@ -93,14 +93,13 @@ public struct LineParser {
         }
         // Journal field names are upper case, digits and underscores; kernel text starts with `IN=` instead,
         // and the second half of a wrapped firewall line (` PREC=0x00 TTL=64 ... PROTO=UDP`) is no field either.
-        if looksLikeSplitFirewallLine(text) { return nil }
         var index = 0
         while index < text.count, text[index] == UInt8(ascii: "_") || ASCII.isDigit(text[index])
             || (text[index] >= UInt8(ascii: "A") && text[index] <= UInt8(ascii: "Z"))
         {
             index += 1
         }
-        guard index >= 4, index < text.count, text[index] == ASCII.equals else { return nil }
+        guard index >= 4, index < text.count, text[index] == ASCII.equals, !looksLikeSplitFirewallLine(text) else { return nil }
         if text.matches("__REALTIME_TIMESTAMP=", at: 0) {
             exportTime = text.decimal(21..<text.count, limit: UInt64(Int64.max)).map { Timestamp(microseconds: Int64($0)) }
         } else if text.matches("__CURSOR=", at: 0) {

@@ -26,10 +26,6 @@ public enum LogReader {
         var parser = LineParser(envelopes: EnvelopeParser(years: years, localTime: LocalTimeConverter(fixedOffset: options.localTimeOffset)))
         var framer = LineFramer(maxLineLength: options.maxLineLength)
         defer { framer.deallocate() }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: options.readSize, alignment: 64)
-        defer { buffer.deallocate() }
-
-        var source = opened.source
         var record = FirewallRecord()
         let linesBefore = aggregator.accounting.lines
         let recordsBefore = aggregator.accounting.records
@@ -48,13 +44,14 @@ public enum LogReader {
                 sink(ProbeRow(record: record, host: parser.hosts[record.hostID], prefix: parser.prefixes[record.prefixID]))
             }
         }
+        // Reading (and inflating) runs on its own thread, ahead of the parsing here.
+        let reader = ReadAhead(opened.source, chunkSize: options.readSize)
+        defer { reader.close() }
         do {
-            while true {
-                let count = try source.read(into: buffer)
-                if count == 0 { break }
-                summary.bytes += UInt64(count)
-                framer.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), handle)
-            }
+            while try reader.next({ chunk in
+                summary.bytes += UInt64(chunk.count)
+                framer.feed(chunk, handle)
+            }) {}
         } catch {
             summary.error = error
         }
