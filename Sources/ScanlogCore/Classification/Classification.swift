@@ -28,7 +28,7 @@ public struct Classification: Sendable {
         }
         let features = aggregator.sources.enumerated().compactMap { index, bucket -> SourceFeatures? in
             if config.ownNetworks.contains(where: { $0.contains(bucket.address) }) { return nil }
-            return SourceFeatures(id: UInt32(index), bucket: bucket, openPorts: aggregator.openPorts,
+            return SourceFeatures(id: UInt32(index), buckets: aggregator.sources, openPorts: aggregator.openPorts,
                                   allowed: aggregator.allowedSources[bucket.address], window: config.verticalWindowSeconds)
         }
         result.ownSources = aggregator.sources.count - features.count

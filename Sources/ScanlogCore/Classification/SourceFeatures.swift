@@ -1,7 +1,9 @@
 /// The numbers the classifier reads for one source, derived once from its bucket.
 struct SourceFeatures {
     let id: UInt32
-    let bucket: SourceBucket
+    /// All the buckets (shared, not copied: arrays are copy-on-write) and this one's number.
+    private let buckets: [SourceBucket]
+    var bucket: SourceBucket { buckets[Int(id)] }
     let ports: [PortKey]
     let targetIDs: [UInt32]
     /// Ports that the firewall allowed inbound somewhere in the log.
@@ -16,9 +18,10 @@ struct SourceFeatures {
     /// Ports per `window` seconds in its busiest visit.
     let busiestRate: Double
 
-    init(id: UInt32, bucket: SourceBucket, openPorts: Set<PortKey>, allowed: AllowedConnections?, window: Int64) {
+    init(id: UInt32, buckets: [SourceBucket], openPorts: Set<PortKey>, allowed: AllowedConnections?, window: Int64) {
         self.id = id
-        self.bucket = bucket
+        self.buckets = buckets
+        let bucket = buckets[Int(id)]
         ports = bucket.ports.elements.map(PortKey.init(packed:)).sorted()
         targetIDs = bucket.targets.numbers.elements.sorted()
         // Open ports it tried: blocked probes on ports allowed elsewhere, and its own allowed connections.
