@@ -63,6 +63,12 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "How many ports and sources the text report lists (0: none); for CSV, cuts the table.")
     var top: Int?
 
+    @Option(help: "Colour in the text report: auto (only on a terminal, never with NO_COLOR), always or never.")
+    var color: ColorChoice = .auto
+
+    @Flag(help: "Show times in UTC (default: the zone the log's own times were read in).")
+    var utc = false
+
     @Option(help: "Classifier settings file (thresholds, own_networks, known_scanners; see the README).")
     var config: String?
 
@@ -141,15 +147,20 @@ struct AnalyzeCommand: ParsableCommand {
             lines = JSONWriter(flush: OutputSink.write(bytes:))
             options.probeSink = { AnalysisJSON.writeProbe($0, to: &lines!) }
         }
+        let progress = ProgressLine.onTerminal()
+        options.progress = progress.map { line in { path, bytes, lines in line.update(path: path, bytes: bytes, lines: lines) } }
         let specs = (files.isEmpty ? ["-"] : files).map(InputSpec.init(path:))
         let analysis = Analysis.run(specs, options: options)
+        progress?.clear()
         for input in analysis.inputs {
             if let error = input.error { OutputSink.printError(TextFormatting.terminalSafe(error.description)) }
         }
         let targeted = !analysis.classification.events.isEmpty
         switch format {
         case .text:
-            if !cron || targeted { OutputSink.write(TextReport(top: top ?? 10).render(analysis)) }
+            let report = TextReport(top: top ?? 10, color: color.enabled(output: output),
+                                    times: TimeDisplay(utc: utc, fixedOffset: options.localTimeOffset))
+            if !cron || targeted { OutputSink.write(report.render(analysis)) }
         case .json:
             var json = JSONWriter(flush: OutputSink.write(bytes:))
             AnalysisJSON.write(analysis, to: &json)
@@ -171,6 +182,19 @@ struct AnalyzeCommand: ParsableCommand {
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, jsonl, csv
+}
+
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+
+    /// `auto`: only when standard output is a terminal, and never when NO_COLOR is set (no-color.org).
+    func enabled(output: String?) -> Bool {
+        switch self {
+        case .always: true
+        case .never: false
+        case .auto: output == nil && isatty(1) == 1 && getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true
+        }
+    }
 }
 
 enum FailCondition: String, ExpressibleByArgument, CaseIterable {

@@ -102,4 +102,24 @@ import Testing
         let bad = try Scanlog.run(["analyze", "--since", "yesterday", Self.demo])
         #expect(bad.status == 64 && bad.err.contains("--since"))
     }
+
+    @Test func colourOnlyWhenAskedOrOnATerminal() throws {
+        // Standard output is a pipe here: auto means no colour, NO_COLOR or not.
+        let auto = try Scanlog.run(["analyze", Self.demo])
+        #expect(!auto.out.contains("\u{1b}"))
+        let always = try Scanlog.run(["analyze", "--color", "always", Self.demo])
+        #expect(always.out.contains("\u{1b}[1;31mE1 vertical-scan\u{1b}[0m"))
+        let never = try Scanlog.run(["analyze", "--color", "never", Self.demo])
+        #expect(!never.out.contains("\u{1b}"))
+        // JSON never carries colour.
+        let json = try Scanlog.run(["analyze", "--color", "always", "--format", "json", Self.demo])
+        #expect(!json.out.contains("\u{1b}"))
+    }
+
+    @Test func timesInUTCOrTheLogsZone() throws {
+        let utc = try Scanlog.run(["analyze", "--utc", "--year", "2026", "--log-utc-offset", "+01:00", Self.demo])
+        #expect(utc.out.contains("2026-11-22 03:43 UTC"))
+        let own = try Scanlog.run(["analyze", "--year", "2026", "--log-utc-offset", "+01:00", Self.demo])
+        #expect(own.out.contains("2026-11-22 04:43 UTC+01:00"))
+    }
 }

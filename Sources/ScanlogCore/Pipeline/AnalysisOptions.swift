@@ -14,6 +14,8 @@ public struct AnalysisOptions {
     public var filter = RecordFilter()
     /// Called with every probe as it is read (the streamed `probes` table and JSON Lines); nothing is kept.
     public var probeSink: ((ProbeRow) -> Void)?
+    /// Called after every chunk read: the input's path, bytes read and lines framed so far (progress display).
+    public var progress: ((String, UInt64, Int) -> Void)?
     /// Thresholds and network lists for the classifier.
     public var classifier = ClassifierConfig()
 

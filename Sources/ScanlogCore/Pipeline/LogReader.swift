@@ -51,6 +51,7 @@ public enum LogReader {
             while try reader.next({ chunk in
                 summary.bytes += UInt64(chunk.count)
                 framer.feed(chunk, handle)
+                options.progress?(path, summary.bytes, framer.lineCount)
             }) {}
         } catch {
             summary.error = error

@@ -2,8 +2,19 @@
 /// the background in a compact table, top sources, and the line accounting at the foot. Fits 80 columns.
 public struct TextReport {
     public var top = 10
+    /// ANSI colour (only for a terminal, never with NO_COLOR: the caller decides).
+    public var color = false
+    public var times = TimeDisplay()
 
-    public init(top: Int = 10) { self.top = top }
+    public init(top: Int = 10, color: Bool = false, times: TimeDisplay = TimeDisplay()) {
+        self.top = top
+        self.color = color
+        self.times = times
+    }
+
+    /// Wraps `text` in an ANSI style when colour is on.
+    func paint(_ text: String, _ style: String) -> String { color ? "\u{1b}[\(style)m\(text)\u{1b}[0m" : text }
+    func title(_ text: String) -> String { paint(text, "1") }
 
     typealias F = TextFormatting
 
@@ -15,7 +26,7 @@ public struct TextReport {
         out += sourcesBlock(analysis)
         let notes = analysis.classification.notes
         if !notes.isEmpty {
-            out += "\nNotes\n"
+            out += "\n" + title("Notes") + "\n"
             for note in notes { out += wrap(note, indent: "  ") }
         }
         out += "\n" + accountingBlock(analysis.accounting)
@@ -31,13 +42,13 @@ public struct TextReport {
             : "scanlog: \(events) targeted event\(events == 1 ? "" : "s") among \(F.grouped(accounting.probes)) probes"
         line += " from \(F.grouped(analysis.aggregator.sources.count)) sources"
         if let first = accounting.seen.first, let last = accounting.seen.last {
-            line += ", \(shortTime(first)) to \(shortTime(last)) (\(F.duration(seconds: accounting.seen.seconds)))"
+            line += ", \(shortTime(first)) to \(shortTime(last)) \(times.label(at: last)) (\(F.duration(seconds: accounting.seen.seconds)))"
         }
-        return line + "\n"
+        return paint(line, events == 0 ? "1" : "1;31") + "\n"
     }
 
     private func inputsBlock(_ analysis: Analysis) -> String {
-        var out = "\nInputs\n"
+        var out = "\n" + title("Inputs") + "\n"
         for input in analysis.inputs {
             out += "  \(F.terminalSafe(input.path))\(input.isGzip ? " (gzip)" : ""): \(F.grouped(input.lines)) lines, \(F.grouped(input.records)) records\n"
             if let error = input.error { out += wrap("error: " + F.terminalSafe(error.description), indent: "    ") }
@@ -48,12 +59,12 @@ public struct TextReport {
     private func eventsBlock(_ analysis: Analysis) -> String {
         let events = analysis.classification.events
         guard !events.isEmpty else { return "" }
-        var out = "\nTargeted\n"
+        var out = "\n" + title("Targeted") + "\n"
         for event in events {
             let sources = event.sources.map(\.description)
             let who = sources.count == 1 ? sources[0] : "\(sources.count) sources (\(sources[0]), ...)"
             let targets = event.targets.count == 1 ? event.targets[0].description : "\(event.targets.count) addresses"
-            out += "  \(event.id) \(event.kind.rawValue): \(who) -> \(targets)\n"
+            out += "  " + paint("\(event.id) \(event.kind.rawValue)", "1;31") + ": \(who) -> \(targets)\n"
             var detail = "\(F.grouped(event.ports.count)) port\(event.ports.count == 1 ? "" : "s") (\(portList(event.ports))), \(F.grouped(event.probes)) probes"
             if let start = event.start, let end = event.end { detail += ", \(shortTime(start)) to \(shortTime(end))" }
             detail += ", confidence \(Int((event.confidence * 100).rounded()))%"
@@ -66,7 +77,7 @@ public struct TextReport {
     private func portsBlock(_ analysis: Analysis) -> String {
         let ports = analysis.portsByProbes
         guard !ports.isEmpty, top > 0 else { return "" }
-        var out = "\nTop ports (of \(F.grouped(ports.count)))\n"
+        var out = "\n" + title("Top ports (of \(F.grouped(ports.count)))") + "\n"
         out += "  " + F.column("PORT", 14) + F.column("SERVICE", 13) + F.column("PROBES", 9, right: true)
             + F.column("SOURCES", 9, right: true) + "  " + F.column("VERDICT", 11) + "NOTE\n"
         for bucket in ports.prefix(top) {
@@ -76,7 +87,7 @@ public struct TextReport {
                 + F.column(F.grouped(bucket.probes), 9, right: true) + F.column(F.grouped(bucket.sourceCount), 9, right: true)
                 + "  " + F.column(verdict, 11)
             row += info.note ?? ""
-            out += String(row.prefix(79)) + "\n"
+            out += colorVerdict(String(row.prefix(79))) + "\n"
         }
         return out
     }
@@ -88,7 +99,7 @@ public struct TextReport {
         for verdict in analysis.classification.sources.compactMap({ $0 }) where verdict.threatClass == .background {
             kinds[verdict.kind, default: 0] += 1
         }
-        var out = "\nTop sources (of \(F.grouped(analysis.aggregator.sources.count)))\n"
+        var out = "\n" + title("Top sources (of \(F.grouped(analysis.aggregator.sources.count)))") + "\n"
         if !kinds.isEmpty {
             let summary = kinds.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\(F.grouped($0.value)) \($0.key.rawValue)" }
             out += wrap("background: " + summary.joined(separator: ", "), indent: "  ")
@@ -103,7 +114,7 @@ public struct TextReport {
             let row = "  " + F.column(bucket.address.description, 24) + F.column(F.grouped(bucket.probes), 8, right: true)
                 + F.column(F.grouped(bucket.portCount), 7, right: true) + F.column(String(bucket.days.count), 5, right: true)
                 + "  " + label
-            out += String(row.prefix(79)) + "\n"
+            out += colorVerdict(String(row.prefix(79))) + "\n"
         }
         return out
     }
@@ -132,10 +143,14 @@ public struct TextReport {
 
     // MARK: Helpers
 
-    /// `2026-11-22 02:11 UTC`.
-    func shortTime(_ time: Timestamp) -> String {
-        let text = time.rfc3339()
-        return String(text.prefix(10)) + " " + String(text.dropFirst(11).prefix(5))
+    /// `2026-11-22 02:11`, in the report's zone.
+    func shortTime(_ time: Timestamp) -> String { times.short(time) }
+
+    /// A table row with its "targeted" verdict in red (after cutting to width, so columns stay aligned).
+    func colorVerdict(_ row: String) -> String {
+        guard color else { return row }
+        let parts = row.split(separator: "targeted", maxSplits: 1, omittingEmptySubsequences: false)
+        return parts.count == 2 ? parts[0] + paint("targeted", "31") + parts[1] : row
     }
 
     /// Port list cut to a few, with ranges for runs (`22/tcp, 1000-1999/tcp, ...`).
