@@ -108,32 +108,33 @@ public struct Aggregator: Sendable {
             sourceIDs[record.source] = sourceID
         }
         // Pass plain values, not `self`: a second reference to `sources` would copy the whole array on every probe.
-        let counted = sources[Int(sourceID)].record(
+        let (counted, newPort) = sources[Int(sourceID)].record(
             record, key: key, target: target, host: host, weight: weight,
             retransmissionWindow: retransmissionWindow, visitGap: visitGap)
         guard counted > 0 else { return true }
-        ports[key, default: PortBucket(key: key)].record(record, sourceID: sourceID, target: target, weight: counted)
+        ports[key, default: PortBucket(key: key)].record(record, sourceID: sourceID, newSource: newPort, target: target, weight: counted)
         return true
     }
 }
 
 extension PortBucket {
     @inline(__always)
-    mutating func record(_ record: FirewallRecord, sourceID: UInt32, target: UInt32, weight: UInt64) {
+    mutating func record(_ record: FirewallRecord, sourceID: UInt32, newSource: Bool, target: UInt32, weight: UInt64) {
         probes += weight
-        sourceIDs.insert(sourceID)
+        if newSource { sourceIDs.append(sourceID) }
         targetIDs.insert(target)
         seen.add(record.time)
     }
 }
 
 extension SourceBucket {
-    /// Adds a probe; returns how many probes it counts as (0 for a retransmission of the previous one).
+    /// Adds a probe; returns how many probes it counts as (0 for a retransmission of the previous one) and
+    /// whether its port is new for this source.
     @inline(__always)
     mutating func record(
         _ record: FirewallRecord, key: PortKey, target: UInt32, host: UInt32, weight: UInt64,
         retransmissionWindow: Int64, visitGap: Int64
-    ) -> UInt64 {
+    ) -> (counted: UInt64, newPort: Bool) {
         let packed = key.packed
         let time = record.time?.microseconds
         // A SYN sent again to the same place from the same source port within seconds: one probe.
@@ -142,7 +143,7 @@ extension SourceBucket {
         {
             retransmissions += weight
             lastTime = time
-            return 0
+            return (0, false)
         }
         lastTarget = target
         lastPort = packed
@@ -175,6 +176,6 @@ extension SourceBucket {
         } else if isNewPort {
             busiestVisitPorts = max(busiestVisitPorts, UInt32(ports.count))
         }
-        return weight
+        return (weight, isNewPort)
     }
 }

@@ -55,8 +55,9 @@ public struct TargetSet: Sendable {
 public struct PortBucket: Sendable {
     public let key: PortKey
     public internal(set) var probes: UInt64 = 0
-    /// Source numbers (see `Aggregator.sources`).
-    public internal(set) var sourceIDs: Set<UInt32> = []
+    /// Source numbers (see `Aggregator.sources`), each once: a source is added on its first probe of this
+    /// bucket, which its own port set tells without hashing here.
+    public internal(set) var sourceIDs: [UInt32] = []
     /// Target numbers (see `Aggregator.targets`).
     public internal(set) var targetIDs = CompactSet()
     public internal(set) var seen = SeenSpan()

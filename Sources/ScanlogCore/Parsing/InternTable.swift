@@ -2,7 +2,9 @@
 public struct InternTable: Sendable {
     /// The strings in order of first sight; index 0 is the empty string.
     public private(set) var strings: [String] = [""]
-    private var bytes: [[UInt8]] = [[]]
+    /// Every string's bytes, one after another; `ranges[id]` finds them.
+    private var storage: [UInt8] = []
+    private var ranges: [Range<Int>] = [0..<0]
     private var slots: [UInt64: [UInt32]] = [:]
     private var lastHash: UInt64 = 0
     private var lastID: UInt32 = 0
@@ -12,8 +14,9 @@ public struct InternTable: Sendable {
     /// The number for these bytes, added on first sight.
     public mutating func intern(_ buffer: UnsafeRawBufferPointer, _ range: Range<Int>) -> UInt32 {
         if range.isEmpty { return 0 }
+        // Most lines repeat the previous line's host and prefix: compare with it before hashing.
+        if lastID != 0 && equal(lastID, buffer, range) { return lastID }
         let hash = Self.hash(buffer, range)
-        if hash == lastHash && lastID != 0 && equal(lastID, buffer, range) { return lastID }
         if let candidates = slots[hash] {
             for id in candidates where equal(id, buffer, range) {
                 lastHash = hash
@@ -23,7 +26,8 @@ public struct InternTable: Sendable {
         }
         let slice = UnsafeRawBufferPointer(rebasing: buffer[range])
         let id = UInt32(strings.count)
-        bytes.append(Array(slice))
+        ranges.append(storage.count..<(storage.count + slice.count))
+        storage.append(contentsOf: slice)
         strings.append(String(decoding: slice, as: UTF8.self))
         slots[hash, default: []].append(id)
         lastHash = hash
@@ -36,10 +40,11 @@ public struct InternTable: Sendable {
         return string.withUTF8 { intern(UnsafeRawBufferPointer($0), 0..<$0.count) }
     }
 
+    @inline(__always)
     private func equal(_ id: UInt32, _ buffer: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
-        let stored = bytes[Int(id)]
+        let stored = ranges[Int(id)]
         guard stored.count == range.count else { return false }
-        return stored.withUnsafeBytes { memcmp($0.baseAddress!, buffer.baseAddress! + range.lowerBound, range.count) == 0 }
+        return storage.withUnsafeBytes { memcmp($0.baseAddress! + stored.lowerBound, buffer.baseAddress! + range.lowerBound, range.count) == 0 }
     }
 
     /// FNV-1a.
