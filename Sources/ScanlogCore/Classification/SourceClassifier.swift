@@ -14,7 +14,7 @@ struct SourceClassifier {
         let bucket = source.bucket
         var verdict = SourceVerdict(
             sourceID: source.id, threatClass: .background, kind: .backgroundSweep, confidence: 0.5,
-            fingerprint: bucket.dominantFingerprint, evidence: [], eventID: nil)
+            fingerprint: bucket.dominantFingerprint, eventID: nil)
         if let fingerprint = verdict.fingerprint, fingerprint != .backscatter {
             verdict.evidence.append("\(fingerprint.name) fingerprint on \(F.grouped(bucket.count(of: fingerprint))) of \(F.grouped(bucket.probes)) probes (\(fingerprintRule(fingerprint)))")
         }
@@ -50,7 +50,11 @@ struct SourceClassifier {
             verdict.evidence.insert(contentsOf: institutional.evidence, at: 0)
             return verdict
         }
-        verdict.evidence.insert(backgroundSummary(source), at: 0)
+        if let sweep = sweepShape(source) {
+            verdict.evidence.insert(sweep + "; no port swept is open here: the same probe every address gets, mass-scanner behaviour", at: 0)
+        } else {
+            verdict.summary = BackgroundSummary(probes: bucket.probes, ports: source.ports, visits: bucket.visits, days: source.days)
+        }
         verdict.confidence = source.portCount <= config.sweepMaxPorts && bucket.visits <= 2 ? 0.9 : 0.7
         return verdict
     }
@@ -139,18 +143,6 @@ struct SourceClassifier {
         var lines = ["steady over \(source.days) day(s) at about \(rate(perDay)) probes a day, \(F.grouped(source.portCount)) ports spread over the whole range (\(percent(source.highPortShare)) above 10000)"]
         if localAddresses > 1 { lines.append("\(source.targetCount) of \(localAddresses) local addresses alike") }
         return (.institutionalScanner, confidence(measure: source.highPortShare, threshold: config.institutionalHighPortShare), lines)
-    }
-
-    private func backgroundSummary(_ source: SourceFeatures) -> String {
-        let bucket = source.bucket
-        if let sweep = sweepShape(source) {
-            return sweep + "; no port swept is open here: the same probe every address gets, mass-scanner behaviour"
-        }
-        var text = "\(F.grouped(bucket.probes)) probe(s) on \(source.portCount) port(s) (\(list(Array(source.ports.prefix(3))))\(source.portCount > 3 ? ", ..." : ""))"
-        text += " in \(bucket.visits) visit(s)"
-        if source.days > 1 { text += " on \(source.days) days" }
-        text += "; below every targeting threshold"
-        return text
     }
 
     // MARK: Wording

@@ -27,8 +27,55 @@ public struct SourceVerdict: Sendable {
     /// 0...1: how far past its thresholds the evidence is.
     public var confidence: Double
     public var fingerprint: Fingerprint?
-    public var evidence: [String]
+    /// Evidence sentences, with the background summary (if any) first. Most sources are quiet background:
+    /// their summary is kept as numbers and worded only when a report asks.
+    public var evidence: [String] {
+        get { summary.map { [$0.text] + lines } ?? lines }
+        set {
+            lines = newValue
+            summary = nil
+        }
+    }
     public var eventID: String?
+    var lines: [String] = []
+    var summary: BackgroundSummary?
+
+    init(sourceID: UInt32, threatClass: ThreatClass, kind: ScanKind, confidence: Double, fingerprint: Fingerprint?, eventID: String?) {
+        self.sourceID = sourceID
+        self.threatClass = threatClass
+        self.kind = kind
+        self.confidence = confidence
+        self.fingerprint = fingerprint
+        self.eventID = eventID
+    }
+}
+
+/// The numbers behind a quiet background source's verdict, worded on demand.
+struct BackgroundSummary: Sendable {
+    let probes: UInt64
+    let portCount: Int
+    /// Up to three of its ports, packed (`PortKey.packed`).
+    let firstPorts: SIMD3<UInt32>
+    let visits: UInt32
+    let days: Int
+
+    init(probes: UInt64, ports: [PortKey], visits: UInt32, days: Int) {
+        self.probes = probes
+        portCount = ports.count
+        var packed = SIMD3<UInt32>(repeating: .max)
+        for (index, port) in ports.prefix(3).enumerated() { packed[index] = port.packed }
+        firstPorts = packed
+        self.visits = visits
+        self.days = days
+    }
+
+    var text: String {
+        let shown = (0..<min(portCount, 3)).map { PortKey(packed: firstPorts[$0]).description }.joined(separator: ", ")
+        var text = "\(TextFormatting.grouped(probes)) probe(s) on \(portCount) port(s) (\(shown)\(portCount > 3 ? ", ..." : ""))"
+        text += " in \(visits) visit(s)"
+        if days > 1 { text += " on \(days) days" }
+        return text + "; below every targeting threshold"
+    }
 }
 
 /// The verdict on one destination bucket, from its sources.
