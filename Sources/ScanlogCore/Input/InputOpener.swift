@@ -5,8 +5,15 @@ import Glibc
 /// One input as the user named it: a path, or standard input (`-`).
 public struct InputSpec: Hashable, Sendable {
     public let path: String
+    /// Where to start in the (decompressed) stream: a plain file is read from this byte on, a gzip stream is
+    /// inflated and the bytes before it discarded (`scanlog nightly` resuming where the last run stopped).
+    public var startOffset: UInt64 = 0
     public var isStandardInput: Bool { path == "-" }
     public init(path: String) { self.path = path }
+    public init(path: String, startOffset: UInt64) {
+        self.path = path
+        self.startOffset = startOffset
+    }
 }
 
 /// An opened input: its bytes (decompressed when it was gzip) and what is known about the file.
@@ -68,11 +75,49 @@ public enum InputOpener {
         let replay = ReplayingSource(replaying: magic, then: file)
         if magic == [0x1f, 0x8b] {
             let gzip = GzipSource(replay, displayName: name)
-            return OpenedInput(spec: spec, source: gzip, isGzip: true, modificationTime: modificationTime) {
+            let source: any ByteSource = spec.startOffset > 0 ? DiscardingSource(gzip, discarding: spec.startOffset) : gzip
+            return OpenedInput(spec: spec, source: source, isGzip: true, modificationTime: modificationTime) {
                 gzip.deallocate()
                 file.close()
             }
         }
+        if spec.startOffset > 0 && !spec.isStandardInput {
+            guard lseek(descriptor, off_t(spec.startOffset), SEEK_SET) >= 0 else {
+                let reason = String(cString: strerror(errno))
+                file.close()
+                throw .openFailed(path: spec.path, reason: "cannot seek to byte \(spec.startOffset): \(reason)")
+            }
+            let resumed = FileDescriptorSource(descriptor: descriptor, displayName: name)
+            return OpenedInput(spec: spec, source: resumed, isGzip: false, modificationTime: modificationTime) { file.close() }
+        }
         return OpenedInput(spec: spec, source: replay, isGzip: false, modificationTime: modificationTime) { file.close() }
+    }
+}
+
+/// Drops the first `count` bytes of another source (a gzip stream resumed at an offset of its inflated bytes).
+struct DiscardingSource<Base: ByteSource>: ByteSource {
+    private var base: Base
+    private var remaining: UInt64
+
+    init(_ base: Base, discarding count: UInt64) {
+        self.base = base
+        self.remaining = count
+    }
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        while remaining > 0 {
+            let count = try base.read(into: buffer)
+            if count == 0 { return 0 }
+            if UInt64(count) <= remaining {
+                remaining -= UInt64(count)
+                continue
+            }
+            let skip = Int(remaining)
+            remaining = 0
+            let kept = count - skip
+            buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + skip, byteCount: kept)
+            return kept
+        }
+        return try base.read(into: buffer)
     }
 }

@@ -3,6 +3,8 @@ public struct Analysis: Sendable {
     public var inputs: [InputSummary] = []
     public var aggregator = Aggregator()
     public var classification = Classification()
+    /// For each input, the offset in its (inflated) stream after the last line counted (`scanlog nightly`).
+    public var endOffsets: [UInt64] = []
 
     public init() {}
 
@@ -16,7 +18,9 @@ public struct Analysis: Sendable {
         analysis.aggregator.filter = options.filter
         var years: YearInference?
         for spec in RotationOrder.sorted(specs) {
-            analysis.inputs.append(LogReader.read(spec, options: options, years: &years, into: &analysis.aggregator))
+            var endOffset: UInt64 = 0
+            analysis.inputs.append(LogReader.read(spec, options: options, years: &years, into: &analysis.aggregator, endOffset: &endOffset))
+            analysis.endOffsets.append(endOffset)
         }
         analysis.classification = Classification.classify(analysis.aggregator, config: options.classifier)
         return analysis

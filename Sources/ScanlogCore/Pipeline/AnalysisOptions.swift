@@ -18,6 +18,9 @@ public struct AnalysisOptions {
     public var progress: ((String, UInt64, Int) -> Void)?
     /// Thresholds and network lists for the classifier.
     public var classifier = ClassifierConfig()
+    /// Leave a plain file's last line uncounted when it has no newline yet (it is still being written):
+    /// `Analysis.endOffsets` then stay before it, and the next `scanlog nightly` reads it whole.
+    public var holdPartialLastLine = false
 
     public init() {}
 }

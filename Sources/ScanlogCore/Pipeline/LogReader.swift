@@ -10,6 +10,16 @@ public enum LogReader {
     public static func read(
         _ spec: InputSpec, options: AnalysisOptions, years carried: inout YearInference?, into aggregator: inout Aggregator
     ) -> InputSummary {
+        var endOffset: UInt64 = 0
+        return read(spec, options: options, years: &carried, into: &aggregator, endOffset: &endOffset)
+    }
+
+    /// The same, and sets `endOffset` to the offset in the (inflated) stream after the last line counted: the
+    /// spec's start offset plus the bytes read, less a partial last line held back (`holdPartialLastLine`).
+    public static func read(
+        _ spec: InputSpec, options: AnalysisOptions, years carried: inout YearInference?, into aggregator: inout Aggregator,
+        endOffset: inout UInt64
+    ) -> InputSummary {
         var summary = InputSummary(path: spec.path)
         let opened: OpenedInput
         do {
@@ -47,8 +57,11 @@ public enum LogReader {
         // Reading (and inflating) runs on its own thread, ahead of the parsing here.
         let reader = ReadAhead(opened.source, chunkSize: options.readSize)
         defer { reader.close() }
+        // Bytes up to the end of the last complete line (after its newline).
+        var completeBytes: UInt64 = 0
         do {
             while try reader.next({ chunk in
+                if let newline = chunk.lastIndex(of: 0x0A) { completeBytes = summary.bytes + UInt64(newline + 1) }
                 summary.bytes += UInt64(chunk.count)
                 framer.feed(chunk, handle)
                 options.progress?(path, summary.bytes, framer.lineCount)
@@ -59,9 +72,13 @@ public enum LogReader {
         if summary.error != nil && framer.hasPartialLine {
             // The input broke off inside a line: that piece is not a line the log holds.
             framer.finish { line in aggregator.count(.unparsed(.cutByReadError), record: record, host: 0, where: "\(path):\(line.number)") }
+        } else if options.holdPartialLastLine && !opened.isGzip && summary.error == nil {
+            // A line still being written: not counted, read whole next time from `endOffset`.
         } else {
             framer.finish(handle)
+            if summary.error == nil { completeBytes = summary.bytes }
         }
+        endOffset = spec.startOffset + completeBytes
         if options.year != nil { carried = parser.envelopes.years }
         if parser.prefixes.strings.contains(where: { $0.contains("[UFW ") }) { aggregator.noteUFWPrefixes() }
         summary.lines = aggregator.accounting.lines - linesBefore
