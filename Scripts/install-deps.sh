@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Installs what scanlog needs to build on Debian/Ubuntu when it is missing: zlib's headers (zlib1g-dev),
-# pkg-config, and gzip (used by the tests). Does nothing when everything is there.
+# Installs what scanlog needs on Debian/Ubuntu when it is missing: zlib's headers (zlib1g-dev) and pkg-config to
+# build; with --tests also what the tests use: gzip, python3 (the scenario generator) and logrotate (the nightly
+# week test runs the real one). Does nothing when everything is there.
 set -euo pipefail
+packages=(zlib1g-dev pkg-config)
+[ "${1:-}" = "--tests" ] && packages+=(gzip python3 logrotate)
 missing=()
-for package in zlib1g-dev pkg-config gzip; do
+for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

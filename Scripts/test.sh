@@ -3,6 +3,6 @@
 # Tests that need root, network namespaces or ../shared skip and say so when those are absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash Scripts/install-deps.sh
+bash Scripts/install-deps.sh --tests
 swift build --build-tests
 swift test --skip-build "$@"
