@@ -30,20 +30,13 @@ struct AnalyzeCommand: ParsableCommand {
     @Argument(help: "Log files (plain or gzip); '-' or none for standard input.")
     var files: [String] = []
 
-    @Option(help: "Output format: text, json (the whole model), jsonl (one probe a line) or csv.")
-    var format: ReportFormat = .text
-
-    @Option(help: "The CSV table: ports, sources, events or probes (one row per probe, streamed).")
-    var table: AnalysisCSV.Table?
+    @OptionGroup var report: ReportOptions
 
     @Option(help: "Write the report to this file (atomically) instead of standard output.")
     var output: String?
 
     @Flag(help: "For cron: print nothing (and exit 0) unless something targeted stands out.")
     var cron = false
-
-    @Option(help: "Exit with status 1 when the report finds this: targeted.")
-    var failOn: FailCondition?
 
     @Option(help: "Only records at or after this time: RFC 3339, or a span before now such as 24h, 7d, 90m.")
     var since: String?
@@ -60,41 +53,16 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Only records with these actions: blocked, allowed, audit, logged.")
     var action: [String] = []
 
-    @Option(help: "How many ports and sources the text report lists (0: none); for CSV, cuts the table.")
-    var top: Int?
-
-    @Option(help: "Colour in the text report: auto (only on a terminal, never with NO_COLOR), always or never.")
-    var color: ColorChoice = .auto
-
-    @Flag(help: "Show times in UTC (default: the zone the log's own times were read in).")
-    var utc = false
-
-    @Option(help: "Classifier settings file (thresholds, own_networks, known_scanners; see the README).")
-    var config: String?
-
-    @Option(help: "The year of the first line, for logs whose timestamps have none (default: from the file's modification time).")
-    var year: Int?
-
-    @Option(help: "UTC offset of timestamps written without one, e.g. +01:00 (default: this machine's time zone).")
-    var logUTCOffset: String?
 
     func validate() throws {
-        if let year, !(1970...9999).contains(year) { throw ValidationError("--year must be between 1970 and 9999, not \(year)") }
-        if let top, top < 0 { throw ValidationError("--top must be 0 or more") }
-        if table != nil && format != .csv { throw ValidationError("--table goes with --format csv") }
-        if format == .csv && table == nil { throw ValidationError("--format csv needs --table ports|sources|events|probes") }
-        if cron && format != .text { throw ValidationError("--cron goes with the text report") }
+        if cron && report.format != .text { throw ValidationError("--cron goes with the text report") }
         _ = try makeOptions(now: 0)
     }
 
     /// The analysis options from the flags; throws `ValidationError` for bad values.
     func makeOptions(now: Int64) throws -> AnalysisOptions {
         var options = AnalysisOptions()
-        options.year = year
-        if let text = logUTCOffset {
-            guard let offset = CommandValues.utcOffset(text) else { throw ValidationError("--log-utc-offset: \(text) is not an offset such as +01:00 or -0500") }
-            options.localTimeOffset = offset
-        }
+        try report.apply(to: &options)
         var filter = RecordFilter()
         func time(_ text: String?, option: String) throws -> Timestamp? {
             guard let text else { return nil }
@@ -120,14 +88,6 @@ struct AnalyzeCommand: ParsableCommand {
             filter.actions.insert(value)
         }
         options.filter = filter
-        if let config {
-            guard let text = CommandValues.readText(config) else { throw ValidationError("--config: cannot read \(config)") }
-            do {
-                try ConfigFile.parse(text, into: &options.classifier)
-            } catch {
-                throw ValidationError("\(config): \(error)")
-            }
-        }
         return options
     }
 
@@ -137,46 +97,17 @@ struct AnalyzeCommand: ParsableCommand {
         if let output {
             do { try OutputSink.open(path: output) } catch { OutputSink.printError("\(error)"); throw ExitCode(2) }
         }
-        var streamed: CSVWriter?
-        var lines: JSONWriter?
-        if format == .csv && table == .probes {
-            streamed = CSVWriter(flush: OutputSink.write(bytes:))
-            streamed!.header(AnalysisCSV.probeColumns)
-            options.probeSink = { AnalysisCSV.writeProbe($0, to: &streamed!) }
-        } else if format == .jsonl {
-            lines = JSONWriter(flush: OutputSink.write(bytes:))
-            options.probeSink = { AnalysisJSON.writeProbe($0, to: &lines!) }
-        }
-        let progress = ProgressLine.onTerminal()
-        options.progress = progress.map { line in { path, bytes, lines in line.update(path: path, bytes: bytes, lines: lines) } }
+        let renderer = ReportRenderer(report)
+        let progress = renderer.prepare(&options)
         let specs = (files.isEmpty ? ["-"] : files).map(InputSpec.init(path:))
         let analysis = Analysis.run(specs, options: options)
         progress?.clear()
-        for input in analysis.inputs {
-            if let error = input.error { OutputSink.printError(TextFormatting.terminalSafe(error.description)) }
-        }
+        ReportRenderer.printInputErrors(analysis)
         let targeted = !analysis.classification.events.isEmpty
-        switch format {
-        case .text:
-            let report = TextReport(top: top ?? 10, color: color.enabled(output: output),
-                                    times: TimeDisplay(utc: utc, fixedOffset: options.localTimeOffset))
-            if !cron || targeted { OutputSink.write(report.render(analysis)) }
-        case .json:
-            var json = JSONWriter(flush: OutputSink.write(bytes:))
-            AnalysisJSON.write(analysis, to: &json)
-        case .jsonl:
-            lines?.finish()
-        case .csv:
-            if table == .probes {
-                streamed?.finish()
-            } else if let table {
-                var csv = CSVWriter(flush: OutputSink.write(bytes:))
-                AnalysisCSV.write(table, of: analysis, top: top, to: &csv)
-            }
-        }
+        renderer.finish(analysis, options: options, printText: !cron || targeted, output: output)
         do { try OutputSink.commit() } catch { OutputSink.printError("\(error)"); throw ExitCode(2) }
         if analysis.hadInputErrors { throw ExitCode(2) }
-        if failOn == .targeted && targeted { throw ExitCode(1) }
+        if report.failOn == .targeted && targeted { throw ExitCode(1) }
     }
 }
 

@@ -42,59 +42,17 @@ struct NightlyCommand: ParsableCommand {
     @Flag(help: "Print the text report even when nothing targeted stands out.")
     var always = false
 
-    @Option(help: "Output format: text, json (the whole model), jsonl (one probe a line) or csv.")
-    var format: ReportFormat = .text
-
-    @Option(help: "The CSV table: ports, sources, events or probes.")
-    var table: AnalysisCSV.Table?
-
-    @Option(help: "Exit with status 1 when the report finds this: targeted.")
-    var failOn: FailCondition?
-
-    @Option(help: "How many ports and sources the text report lists (0: none); for CSV, cuts the table.")
-    var top: Int?
-
-    @Option(help: "Colour in the text report: auto, always or never.")
-    var color: ColorChoice = .auto
-
-    @Flag(help: "Show times in UTC.")
-    var utc = false
-
-    @Option(help: "Classifier settings file (see the README).")
-    var config: String?
-
-    @Option(help: "The year of the first line, for logs whose timestamps have none (default: from the file's modification time).")
-    var year: Int?
-
-    @Option(help: "UTC offset of timestamps written without one, e.g. +01:00 (default: this machine's time zone).")
-    var logUTCOffset: String?
+    @OptionGroup var report: ReportOptions
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("Give the log files, e.g. scanlog nightly /var/log/ufw.log*") }
         if files.contains("-") { throw ValidationError("nightly reads files, not standard input ('-')") }
-        if let year, !(1970...9999).contains(year) { throw ValidationError("--year must be between 1970 and 9999, not \(year)") }
-        if let top, top < 0 { throw ValidationError("--top must be 0 or more") }
-        if table != nil && format != .csv { throw ValidationError("--table goes with --format csv") }
-        if format == .csv && table == nil { throw ValidationError("--format csv needs --table ports|sources|events|probes") }
-        _ = try makeOptions()
     }
 
     func makeOptions() throws -> AnalysisOptions {
         var options = AnalysisOptions()
-        options.year = year
         options.holdPartialLastLine = true
-        if let text = logUTCOffset {
-            guard let offset = CommandValues.utcOffset(text) else { throw ValidationError("--log-utc-offset: \(text) is not an offset such as +01:00 or -0500") }
-            options.localTimeOffset = offset
-        }
-        if let config {
-            guard let text = CommandValues.readText(config) else { throw ValidationError("--config: cannot read \(config)") }
-            do {
-                try ConfigFile.parse(text, into: &options.classifier)
-            } catch {
-                throw ValidationError("\(config): \(error)")
-            }
-        }
+        try report.apply(to: &options)
         return options
     }
 
@@ -121,53 +79,20 @@ struct NightlyCommand: ParsableCommand {
         let plan = ResumePlan.make(paths: files, state: previous)
         for note in plan.notes where !note.expected { OutputSink.printError(TextFormatting.terminalSafe(note.message)) }
 
-        var streamed: CSVWriter?
-        var lines: JSONWriter?
-        if format == .csv && table == .probes {
-            streamed = CSVWriter(flush: OutputSink.write(bytes:))
-            streamed!.header(AnalysisCSV.probeColumns)
-            options.probeSink = { AnalysisCSV.writeProbe($0, to: &streamed!) }
-        } else if format == .jsonl {
-            lines = JSONWriter(flush: OutputSink.write(bytes:))
-            options.probeSink = { AnalysisJSON.writeProbe($0, to: &lines!) }
-        }
-        let progress = ProgressLine.onTerminal()
-        options.progress = progress.map { line in { path, bytes, lines in line.update(path: path, bytes: bytes, lines: lines) } }
+        let renderer = ReportRenderer(report)
+        let progress = renderer.prepare(&options)
         let analysis = Analysis.run(plan.specs, options: options)
         progress?.clear()
-        for input in analysis.inputs {
-            if let error = input.error { OutputSink.printError(TextFormatting.terminalSafe(error.description)) }
-        }
+        ReportRenderer.printInputErrors(analysis)
 
         let targeted = !analysis.classification.events.isEmpty
         // Expected notes (a recognised copytruncate rotation) go with a report: in it for text, on stderr otherwise.
-        if format != .text {
-            for note in plan.notes where note.expected { OutputSink.printError(TextFormatting.terminalSafe(note.message)) }
+        let expected = plan.notes.filter(\.expected)
+        if report.format != .text {
+            for note in expected { OutputSink.printError(TextFormatting.terminalSafe(note.message)) }
         }
-        switch format {
-        case .text:
-            if always || targeted {
-                let report = TextReport(top: top ?? 10, color: color.enabled(output: nil),
-                                        times: TimeDisplay(utc: utc, fixedOffset: options.localTimeOffset))
-                OutputSink.write(report.render(analysis))
-                let expected = plan.notes.filter(\.expected)
-                if !expected.isEmpty {
-                    OutputSink.write("\nRotation\n" + expected.map { "  " + TextFormatting.terminalSafe($0.message) + "\n" }.joined())
-                }
-            }
-        case .json:
-            var json = JSONWriter(flush: OutputSink.write(bytes:))
-            AnalysisJSON.write(analysis, to: &json)
-        case .jsonl:
-            lines?.finish()
-        case .csv:
-            if table == .probes {
-                streamed?.finish()
-            } else if let table {
-                var csv = CSVWriter(flush: OutputSink.write(bytes:))
-                AnalysisCSV.write(table, of: analysis, top: top, to: &csv)
-            }
-        }
+        let rotation = expected.isEmpty ? "" : "\nRotation\n" + expected.map { "  " + TextFormatting.terminalSafe($0.message) + "\n" }.joined()
+        renderer.finish(analysis, options: options, printText: always || targeted, output: nil, extraText: rotation)
         do { try OutputSink.commit() } catch { OutputSink.printError("\(error)"); throw ExitCode(2) }
 
         if analysis.hadInputErrors {
@@ -185,6 +110,6 @@ struct NightlyCommand: ParsableCommand {
             OutputSink.printError(TextFormatting.terminalSafe(error.description))
             throw ExitCode(2)
         }
-        if failOn == .targeted && targeted { throw ExitCode(1) }
+        if report.failOn == .targeted && targeted { throw ExitCode(1) }
     }
 }
