@@ -89,9 +89,10 @@ public final class ReadAhead: @unchecked Sendable {
             return false
         }
         let index = filled.removeFirst()
+        let count = counts[index]  // read under the lock: the reader thread writes other elements of `counts`
         pthread_mutex_unlock(&mutex)
 
-        body(UnsafeRawBufferPointer(rebasing: buffers[index][0..<counts[index]]))
+        body(UnsafeRawBufferPointer(rebasing: buffers[index][0..<count]))
 
         pthread_mutex_lock(&mutex)
         free.append(index)

@@ -127,6 +127,7 @@ struct JSONLineReader {
             if ASCII.isDigit(byte) {
                 value = value * 10 + Int(byte - ASCII.zero)
                 digits += 1
+                if value > 255 { return false }  // not a byte (and never let it overflow)
             } else if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") {
                 guard digits > 0, value < 256 else { return false }
                 output.append(UInt8(value))

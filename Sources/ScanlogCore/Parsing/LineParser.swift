@@ -187,8 +187,9 @@ public struct LineParser {
         let inEmpty = member("oob.in").map { $0.value.isEmpty } ?? true
         let outEmpty = member("oob.out").map { $0.value.isEmpty } ?? true
         record.direction = inEmpty ? (outEmpty ? .unknown : .outbound) : (outEmpty ? .inbound : .forwarded)
-        if let seconds = number("oob.time.sec", limit: UInt64(Int64.max)) {
-            record.time = Timestamp(seconds: Int64(seconds), microseconds: Int64(number("oob.time.usec") ?? 0))
+        // Up to the year 9999: a larger value is no time, and would overflow the microsecond count.
+        if let seconds = number("oob.time.sec", limit: 253_402_300_799) {
+            record.time = Timestamp(seconds: Int64(seconds), microseconds: Int64(number("oob.time.usec", limit: 999_999) ?? 0))
         }
         if let prefix = member("oob.prefix") {
             record.prefixID = prefixes.intern(text, prefix.value)
