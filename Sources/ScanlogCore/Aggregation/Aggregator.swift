@@ -139,7 +139,7 @@ extension SourceBucket {
         let time = record.time?.microseconds
         // A SYN sent again to the same place from the same source port within seconds: one probe.
         if let time, target == lastTarget, packed == lastPort, record.sourcePort == lastSourcePort,
-            record.hasPorts, time >= lastTime, time - lastTime <= retransmissionWindow
+            record.hasPorts, lastTime != .min, time >= lastTime, time - lastTime <= retransmissionWindow
         {
             retransmissions += weight
             lastTime = time
