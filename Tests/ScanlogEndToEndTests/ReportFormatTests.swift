@@ -122,4 +122,14 @@ import Testing
         let own = try Scanlog.run(["analyze", "--year", "2026", "--log-utc-offset", "+01:00", Self.demo])
         #expect(own.out.contains("2026-11-22 04:43 UTC+01:00"))
     }
+
+    @Test func textReportFitsEightyColumns() throws {
+        let captures = Scanlog.packageRoot.appendingPathComponent("Fixtures/captures")
+        for files in [[Self.demo], ["ufw-traditional/ufw.log", "ufw-traditional/ufw.log.1", "nftables/kern.log"].map { captures.appendingPathComponent($0).path }] {
+            let result = try Scanlog.run(["analyze", "--log-utc-offset", "+01:00"] + files)
+            #expect(result.status == 0)
+            let wide: [String] = result.out.split(separator: "\n").map(String.init).filter { $0.count > 80 }
+            #expect(wide.isEmpty, Comment(rawValue: wide.first ?? ""))
+        }
+    }
 }

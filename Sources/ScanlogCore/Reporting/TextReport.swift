@@ -44,7 +44,9 @@ public struct TextReport {
         if let first = accounting.seen.first, let last = accounting.seen.last {
             line += ", \(shortTime(first)) to \(shortTime(last)) \(times.label(at: last)) (\(F.duration(seconds: accounting.seen.seconds)))"
         }
-        return paint(line, events == 0 ? "1" : "1;31") + "\n"
+        // Wrapped to the width, each line painted on its own (a style must not span a line break).
+        let style = events == 0 ? "1" : "1;31"
+        return wrap(line, indent: "", continuation: "  ").split(separator: "\n").map { paint(String($0), style) + "\n" }.joined()
     }
 
     private func inputsBlock(_ analysis: Analysis) -> String {
