@@ -128,7 +128,9 @@ import Testing
         for files in [[Self.demo], ["ufw-traditional/ufw.log", "ufw-traditional/ufw.log.1", "nftables/kern.log"].map { captures.appendingPathComponent($0).path }] {
             let result = try Scanlog.run(["analyze", "--log-utc-offset", "+01:00"] + files)
             #expect(result.status == 0)
-            let wide: [String] = result.out.split(separator: "\n").map(String.init).filter { $0.count > 80 }
+            // Only a single token longer than the width (a long path) may stick out: it cannot be broken.
+            let wide: [String] = result.out.split(separator: "\n").map(String.init)
+                .filter { $0.count > 80 && $0.trimmingCharacters(in: .whitespaces).contains(" ") }
             #expect(wide.isEmpty, Comment(rawValue: wide.first ?? ""))
         }
     }

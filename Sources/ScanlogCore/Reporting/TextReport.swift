@@ -52,7 +52,7 @@ public struct TextReport {
     private func inputsBlock(_ analysis: Analysis) -> String {
         var out = "\n" + title("Inputs") + "\n"
         for input in analysis.inputs {
-            out += "  \(F.terminalSafe(input.path))\(input.isGzip ? " (gzip)" : ""): \(F.grouped(input.lines)) lines, \(F.grouped(input.records)) records\n"
+            out += wrap("\(F.terminalSafe(input.path))\(input.isGzip ? " (gzip)" : ""): \(F.grouped(input.lines)) lines, \(F.grouped(input.records)) records", indent: "  ", continuation: "    ")
             if let error = input.error { out += wrap("error: " + F.terminalSafe(error.description), indent: "    ") }
         }
         return out
