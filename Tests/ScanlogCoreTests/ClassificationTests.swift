@@ -38,7 +38,7 @@ struct ScenarioLog {
         for line in sorted {
             var bytes = Array(line.utf8)
             let outcome = bytes.withUnsafeMutableBytes { parser.parse(UnsafeRawBufferPointer($0), into: &record) }
-            analysis.aggregator.count(outcome, record: record, host: analysis.aggregator.hostNumber(parser.hosts[record.hostID]), where: "test")
+            analysis.aggregator.count(outcome, record: record, where: "test")
         }
         analysis.classification = Classification.classify(analysis.aggregator, config: config)
         return analysis

@@ -64,7 +64,7 @@ struct FuzzRegressionTests {
             for line in [body, "Nov 22 04:39:40 web01 kernel: " + body] {
                 let (outcome, record) = parse(line, with: &parser)
                 precondition(outcome == .record && record.isProbe)
-                aggregator.count(outcome, record: record, host: 0, where: "test")
+                aggregator.count(outcome, record: record, where: "test")
             }
             precondition(aggregator.accounting.probes == 2 && aggregator.accounting.isBalanced)
         }

@@ -8,8 +8,6 @@ public struct Aggregator: Sendable {
     /// Local addresses (destinations of inbound records) by number.
     public internal(set) var targets: [IPAddress] = []
     var targetIDs: [IPAddress: UInt32] = [:]
-    /// Syslog host names by number (0 is "no host").
-    public internal(set) var hostNames: [String] = [""]
     /// Ports that the firewall allowed inbound somewhere in the log: open here.
     public internal(set) var openPorts: Set<PortKey> = []
     /// Allowed inbound connections per source (few: clients of the open services).
@@ -33,11 +31,11 @@ public struct Aggregator: Sendable {
     /// Counts one line's outcome; `location` names it (`path:line`) for the first unparsed line of each reason.
     /// Returns whether the line was a probe that went into the buckets.
     @inline(__always) @discardableResult
-    public mutating func count(_ outcome: LineOutcome, record: FirewallRecord, host: UInt32, where location: @autoclosure () -> String) -> Bool {
+    public mutating func count(_ outcome: LineOutcome, record: FirewallRecord, where location: @autoclosure () -> String) -> Bool {
         accounting.lines += 1
         switch outcome {
         case .record:
-            return add(record, host: host)
+            return add(record)
         case .ignored(let reason):
             accounting.ignored[reason, default: 0] += 1
         case .unparsed(let reason):
@@ -57,20 +55,12 @@ public struct Aggregator: Sendable {
         return id
     }
 
-    /// The number of a syslog host name (0 for none); host names are few, so a linear search does.
-    public mutating func hostNumber(_ name: String) -> UInt32 {
-        if name.isEmpty { return 0 }
-        if let index = hostNames.firstIndex(of: name) { return UInt32(index) }
-        hostNames.append(name)
-        return UInt32(hostNames.count - 1)
-    }
-
     /// Notes that the log's prefixes are ufw's (whose default logging is rate-limited).
     public mutating func noteUFWPrefixes() { sawUFWPrefix = true }
 
     /// Adds one record (already counted as a line).
     @inline(__always)
-    mutating func add(_ record: FirewallRecord, host: UInt32) -> Bool {
+    mutating func add(_ record: FirewallRecord) -> Bool {
         let weight = UInt64(record.repeatCount)
         accounting.recordLines += 1
         accounting.records += weight
@@ -109,7 +99,7 @@ public struct Aggregator: Sendable {
         }
         // Pass plain values, not `self`: a second reference to `sources` would copy the whole array on every probe.
         let (counted, newPort) = sources[Int(sourceID)].record(
-            record, key: key, target: target, host: host, weight: weight,
+            record, key: key, target: target, weight: weight,
             retransmissionWindow: retransmissionWindow, visitGap: visitGap)
         guard counted > 0 else { return true }
         ports[key, default: PortBucket(key: key)].record(record, sourceID: sourceID, newSource: newPort, target: target, weight: counted)
@@ -132,7 +122,7 @@ extension SourceBucket {
     /// whether its port is new for this source.
     @inline(__always)
     mutating func record(
-        _ record: FirewallRecord, key: PortKey, target: UInt32, host: UInt32, weight: UInt64,
+        _ record: FirewallRecord, key: PortKey, target: UInt32, weight: UInt64,
         retransmissionWindow: Int64, visitGap: Int64
     ) -> (counted: UInt64, newPort: Bool) {
         let packed = key.packed
@@ -156,7 +146,6 @@ extension SourceBucket {
             if let slot = ports.inlineIndex(of: packed) { firstPortProbes[slot] &+= UInt32(truncatingIfNeeded: weight) }
         }
         targets.insert(target, address: record.destination)
-        if host != 0 { hosts.insert(host) }
         if record.hasPorts && sourcePorts.count < 64 { sourcePorts.insert(UInt32(record.sourcePort)) }
         if let fingerprint = Fingerprint.of(record) { fingerprintCounts[fingerprint.rawValue] &+= UInt32(truncatingIfNeeded: weight) }
         if let time {

@@ -81,8 +81,6 @@ public struct SourceBucket: Sendable {
     /// Probes on each of the first four ports, in the order first seen (to see one service hammered).
     public internal(set) var firstPortProbes = SIMD4<UInt32>()
     public internal(set) var targets = TargetSet()
-    /// Syslog hosts (central log servers hold several).
-    public internal(set) var hosts = CompactSet()
     /// Days (since the epoch, UTC) with at least one probe.
     public internal(set) var days = CompactSet()
     public internal(set) var seen = SeenSpan()

@@ -89,8 +89,7 @@ struct DistributedScanFinder {
             guard density >= 0.2 || lowShare >= 0.8 else { continue }
             let firsts = best.compactMap { $0.bucket.seen.first?.seconds }
             let spread = (firsts.max() ?? 0) - (firsts.min() ?? 0)
-            let parts = key.split(separator: "|")
-            _ = parts[2]
+            let parts = key.split(separator: "|")  // network | target | tool
             groups.append(Group(network: Network(String(parts[0])), target: UInt32(parts[1])!, members: Array(best),
                                 unionPorts: union, overlap: overlap, startSpread: spread))
         }

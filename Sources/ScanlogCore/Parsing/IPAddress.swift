@@ -110,7 +110,14 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     static func parseV6(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> IPAddress? {
-        var groups = [UInt16](repeating: 0, count: 8)
+        // Eight groups on the stack: no allocation per address on the per-line path.
+        withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 8) { groups in
+            groups.initialize(repeating: 0)
+            return parseV6(bytes, range, into: groups)
+        }
+    }
+
+    private static func parseV6(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, into groups: UnsafeMutableBufferPointer<UInt16>) -> IPAddress? {
         var count = 0
         var gap = -1
         var index = range.lowerBound

@@ -41,15 +41,9 @@ public enum LogReader {
         let recordsBefore = aggregator.accounting.records
         let path = spec.isStandardInput ? "<stdin>" : spec.path
 
-        // The parser numbers host names per file; the aggregator numbers them for the whole analysis.
-        var hostNumbers: [UInt32] = [0]
         func handle(_ line: LineFramer.Line) {
             let outcome: LineOutcome = line.wasCut ? .unparsed(.tooLong) : parser.parse(line.bytes, into: &record)
-            let hostID = Int(record.hostID)
-            while hostNumbers.count <= hostID {
-                hostNumbers.append(aggregator.hostNumber(parser.hosts[UInt32(hostNumbers.count)]))
-            }
-            let probe = aggregator.count(outcome, record: record, host: hostNumbers[hostID], where: "\(path):\(line.number)")
+            let probe = aggregator.count(outcome, record: record, where: "\(path):\(line.number)")
             if probe, let sink = options.probeSink {
                 sink(ProbeRow(record: record, host: parser.hosts[record.hostID], prefix: parser.prefixes[record.prefixID]))
             }
@@ -71,7 +65,7 @@ public enum LogReader {
         }
         if summary.error != nil && framer.hasPartialLine {
             // The input broke off inside a line: that piece is not a line the log holds.
-            framer.finish { line in aggregator.count(.unparsed(.cutByReadError), record: record, host: 0, where: "\(path):\(line.number)") }
+            framer.finish { line in aggregator.count(.unparsed(.cutByReadError), record: record, where: "\(path):\(line.number)") }
         } else if options.holdPartialLastLine && !opened.isGzip && summary.error == nil {
             // A line still being written: not counted, read whole next time from `endOffset`.
         } else {
