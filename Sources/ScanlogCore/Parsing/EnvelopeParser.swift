@@ -108,20 +108,20 @@ public struct EnvelopeParser: Sendable {
             || (next == ASCII.openBracket && line[range.upperBound - 1] == ASCII.colon)
     }
 
-    /// busybox and OpenWrt write `kern.warn`, `user.info` and the like before the tag.
+    /// busybox and OpenWrt write `kern.warn`, `user.info` and the like before the tag (compared as bytes).
     private func isFacilityLevel(_ line: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
-        guard range.count >= 7, range.count <= 16 else { return false }
-        guard let dot = (range).first(where: { line[$0] == ASCII.dot }) else { return false }
-        let facility = line.string(range.lowerBound..<dot)
-        let level = line.string((dot + 1)..<range.upperBound)
-        return Self.facilities.contains(facility) && Self.levels.contains(level)
+        guard range.count >= 7, range.count <= 16, let dot = range.first(where: { line[$0] == ASCII.dot }) else { return false }
+        func isOne(of names: [StaticString], _ part: Range<Int>) -> Bool {
+            names.contains { $0.utf8CodeUnitCount == part.count && line.matches($0, at: part.lowerBound) }
+        }
+        return isOne(of: Self.facilities, range.lowerBound..<dot) && isOne(of: Self.levels, (dot + 1)..<range.upperBound)
     }
 
-    private static let facilities: Set<String> = [
+    private static let facilities: [StaticString] = [
         "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv", "ftp",
         "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
     ]
-    private static let levels: Set<String> = ["emerg", "alert", "crit", "err", "warn", "warning", "notice", "info", "debug"]
+    private static let levels: [StaticString] = ["emerg", "alert", "crit", "err", "warn", "warning", "notice", "info", "debug"]
 
     /// The kernel's `[  286.654321]` uptime bracket: digits, spaces and one dot.
     private func skipUptime(_ line: UnsafeRawBufferPointer, from start: Int, limit: Int) -> Int {
