@@ -10,6 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        /// SQLite for the nightly history (Debian: libsqlite3-dev).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         /// zlib through pkg-config (Debian: zlib1g-dev), with a shim for its macros.
@@ -18,10 +20,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        /// Everything that does the work: input -> framing -> parsing -> aggregation -> classification -> reporting.
+        /// Everything that does the work: input -> framing -> parsing -> aggregation -> classification -> reporting,
+        /// and the nightly state and history.
         .target(
             name: "ScanlogCore",
-            dependencies: ["CZlib"]
+            dependencies: ["CZlib", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         /// The command line: argument parsing and printing only.
         .executableTarget(
@@ -33,7 +36,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScanlogCoreTests",
-            dependencies: ["ScanlogCore"]
+            dependencies: ["ScanlogCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "ScanlogEndToEndTests",

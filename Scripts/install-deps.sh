@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs what scanlog needs on Debian/Ubuntu when it is missing: zlib's headers (zlib1g-dev) and pkg-config to
-# build; with --tests also what the tests use: gzip, python3 (the scenario generator) and logrotate (the nightly
+# Installs what scanlog needs on Debian/Ubuntu when it is missing: zlib's and SQLite's headers (zlib1g-dev,
+# libsqlite3-dev) and pkg-config to build; with --tests also what the tests use: gzip, python3 (the scenario generator) and logrotate (the nightly
 # week test runs the real one). Does nothing when everything is there.
 set -euo pipefail
-packages=(zlib1g-dev pkg-config)
+packages=(zlib1g-dev libsqlite3-dev pkg-config)
 [ "${1:-}" = "--tests" ] && packages+=(gzip python3 logrotate)
 missing=()
 for package in "${packages[@]}"; do

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ScanlogCore
 #if canImport(Glibc)
 import Glibc
@@ -15,6 +16,14 @@ struct NightlyCommand: ParsableCommand {
             copytruncated rotations are followed: every line is read once. A last line without its newline \
             yet is left for the next run. The text report is printed only when something targeted stands \
             out (or always with --always); other formats are always written.
+            History: each run also adds its probes, per UTC day, source and port, to a SQLite database \
+            (default history.sqlite beside the state; --history PATH, --no-history, --keep-days N, default \
+            90). With it the report says what one night cannot: ports rising against their 30-day mean \
+            (DShield's trend score, on the last complete day), ports never probed before, and sources that \
+            come back night after night or spread a slow scan over many nights (they become targeted events). \
+            `scanlog history` shows a port's or a source's days. The history is written in one transaction \
+            with the report: if the report cannot be written, nothing is recorded. --reset-state also starts \
+            a new history, keeping the old one as PATH.old.
             The state (default /var/lib/scanlog/state.json as root, $XDG_STATE_HOME/scanlog/state.json or \
             ~/.local/state/scanlog/state.json otherwise) is written only after a successful run, atomically, \
             under a lock (STATE.lock).
@@ -23,9 +32,10 @@ struct NightlyCommand: ParsableCommand {
               scanlog nightly --always --state /var/lib/scanlog/ufw.json /var/log/ufw.log*
               scanlog nightly --format json /var/log/ufw.log* > tonight.json
               scanlog nightly --reset-state /var/log/ufw.log*     forget the state: read everything again
+              scanlog history 22/tcp                              what the history kept about a port
             Exit status: 0 done; 1 targeted activity found with --fail-on targeted; 2 an input could not be \
             read fully, a log was rotated during the run, or the report or the state could not be written (the \
-            state is then not advanced: the next run reads those lines again); 64 bad usage; 65 the state file is damaged (remove it or run \
+            state is then not advanced: the next run reads those lines again); 64 bad usage; 65 the state file or the history is damaged (remove it or run \
             with --reset-state); 75 another nightly run holds the state's lock (try again later).
             """
     )
@@ -42,11 +52,21 @@ struct NightlyCommand: ParsableCommand {
     @Flag(help: "Print the text report even when nothing targeted stands out.")
     var always = false
 
+    @Option(help: "The history database (default: history.sqlite beside the state file).")
+    var history: String?
+
+    @Flag(help: "Keep no history: no trends, no findings across nights.")
+    var noHistory = false
+
+    @Option(help: "Days of history to keep.")
+    var keepDays = 90
+
     @OptionGroup var report: ReportOptions
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("Give the log files, e.g. scanlog nightly /var/log/ufw.log*") }
         if files.contains("-") { throw ValidationError("nightly reads files, not standard input ('-')") }
+        if keepDays < 1 { throw ValidationError("--keep-days must be at least 1") }
     }
 
     func makeOptions() throws -> AnalysisOptions {
@@ -62,7 +82,7 @@ struct NightlyCommand: ParsableCommand {
         let statePath = state ?? StateStore.defaultPath()
 
         let lock: StateStore.Lock
-        let previous: NightlyState
+        var previous: NightlyState
         do {
             lock = try StateStore.lock(statePath)
             previous = resetState ? NightlyState() : try StateStore.load(statePath)
@@ -76,40 +96,104 @@ struct NightlyCommand: ParsableCommand {
         }
         defer { lock.release() }
 
+        let store = noHistory ? nil : try openHistory(history ?? HistoryStore.defaultPath(statePath: statePath))
+        if let store, !resetState, let stored = try historyCall({ try store.read { try $0.resumeState() } }) {
+            // The history keeps the state it was recorded with: if the state file lags (it could not be written
+            // after the history was), the history's copy says which lines were counted.
+            let kept = try? NightlyState.decode(stored, path: store.path)
+            if let kept, kept != previous {
+                OutputSink.printError("state \(statePath) is older than the history \(store.path) (the last run could not write it): resuming from the history's copy")
+                previous = kept
+            }
+        }
+
         let plan = ResumePlan.make(paths: files, state: previous)
         for note in plan.notes where !note.expected { OutputSink.printError(TextFormatting.terminalSafe(note.message)) }
 
         let renderer = ReportRenderer(report)
         let progress = renderer.prepare(&options)
-        let analysis = Analysis.run(plan.specs, options: options)
+        var tally = DailyTally()
+        if store != nil {
+            let report = options.probeSink
+            options.probeSink = { probe in
+                tally.add(probe)
+                report?(probe)
+            }
+        }
+        var analysis = Analysis.run(plan.specs, options: options)
         progress?.clear()
         ReportRenderer.printInputErrors(analysis)
 
-        let targeted = !analysis.classification.events.isEmpty
+        let changed = plan.filesChangedSincePlanned()
+        // Lines that will be read again next time must not enter the history now.
+        let complete = !analysis.hadInputErrors && changed.isEmpty
+        let next = plan.nextState(after: analysis, written: StateStore.timestamp())
+        if let store, complete {
+            try historyCall {
+                try store.transaction { session in
+                    try session.recordNight(&analysis, tally: tally, config: options.classifier, resumeState: next.encoded(),
+                                            finishedAt: next.written ?? "", keepDays: keepDays, path: store.path,
+                                            now: options.now ?? Int64(time(nil)))
+                    // Inside the transaction: a report that cannot be written leaves the history as it was.
+                    try writeReport(analysis, plan: plan, options: options, renderer: renderer)
+                }
+            }
+        } else {
+            try writeReport(analysis, plan: plan, options: options, renderer: renderer)
+        }
+
+        if analysis.hadInputErrors {
+            OutputSink.printError("state \(statePath) not updated: the next run reads these lines again")
+            throw ExitCode(2)
+        }
+        if !changed.isEmpty {
+            OutputSink.printError(TextFormatting.terminalSafe("\(changed.joined(separator: ", ")) changed while being read (logrotate ran?); state \(statePath) not updated: the next run reads these lines again"))
+            throw ExitCode(2)
+        }
+        do {
+            try StateStore.save(next, to: statePath)
+        } catch {
+            OutputSink.printError(TextFormatting.terminalSafe(error.description))
+            throw ExitCode(2)
+        }
+        if report.failOn == .targeted && !analysis.classification.events.isEmpty { throw ExitCode(1) }
+    }
+
+    /// The report, printed as text only when something stands out (or `--always`); other formats always.
+    private func writeReport(_ analysis: Analysis, plan: ResumePlan, options: AnalysisOptions, renderer: ReportRenderer) throws {
+        let standsOut = !analysis.classification.events.isEmpty || analysis.history?.standsOut == true
         // Expected notes (a recognised copytruncate rotation) go with a report: in it for text, on stderr otherwise.
         let expected = plan.notes.filter(\.expected)
         if report.format != .text {
             for note in expected { OutputSink.printError(TextFormatting.terminalSafe(note.message)) }
         }
         let rotation = expected.isEmpty ? "" : "\nRotation\n" + expected.map { "  " + TextFormatting.terminalSafe($0.message) + "\n" }.joined()
-        renderer.finish(analysis, options: options, printText: always || targeted, output: nil, extraText: rotation)
+        renderer.finish(analysis, options: options, printText: always || standsOut, output: nil, extraText: rotation)
         do { try OutputSink.commit() } catch { OutputSink.printError("\(error)"); throw ExitCode(2) }
+    }
 
-        if analysis.hadInputErrors {
-            OutputSink.printError("state \(statePath) not updated: the next run reads these lines again")
-            throw ExitCode(2)
+    /// Opens the history; with --reset-state the old one is kept aside as PATH.old and a new one started.
+    private func openHistory(_ path: String) throws -> HistoryStore {
+        if resetState && FileManager.default.fileExists(atPath: path) {
+            for suffix in ["", "-journal", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+                guard rename(path + suffix, path + ".old" + suffix) == 0 else {
+                    OutputSink.printError("history \(path): cannot move it aside to \(path).old: \(String(cString: strerror(errno)))")
+                    throw ExitCode(2)
+                }
+            }
+            OutputSink.printError("history \(path) moved aside to \(path).old; a new history starts")
         }
-        let changed = plan.filesChangedSincePlanned()
-        if !changed.isEmpty {
-            OutputSink.printError(TextFormatting.terminalSafe("\(changed.joined(separator: ", ")) changed while being read (logrotate ran?); state \(statePath) not updated: the next run reads these lines again"))
-            throw ExitCode(2)
-        }
+        return try historyCall { try HistoryStore(path: path) }
+    }
+
+    /// A history error as a message and an exit status: 65 damaged, 2 otherwise.
+    private func historyCall<T>(_ body: () throws -> T) throws -> T {
         do {
-            try StateStore.save(plan.nextState(after: analysis, written: StateStore.timestamp()), to: statePath)
-        } catch {
+            return try body()
+        } catch let error as HistoryError {
             OutputSink.printError(TextFormatting.terminalSafe(error.description))
+            if case .damaged = error { throw ExitCode(65) }
             throw ExitCode(2)
         }
-        if report.failOn == .targeted && targeted { throw ExitCode(1) }
     }
 }

@@ -18,7 +18,7 @@ struct ScanlogCommand: ParsableCommand {
               scanlog port 3089                            what is known about a port
             """,
         version: ScanlogVersion.current,
-        subcommands: [AnalyzeCommand.self, PortCommand.self, NightlyCommand.self],
+        subcommands: [AnalyzeCommand.self, NightlyCommand.self, HistoryCommand.self, PortCommand.self],
         defaultSubcommand: AnalyzeCommand.self
     )
 }

@@ -63,16 +63,22 @@ public struct Classification: Sendable {
             events.append(makeEvent(kind: verdict.kind, members: [source], aggregator: aggregator, confidence: verdict.confidence, evidence: verdict.evidence))
         }
         events += allowedConnectionEvents(aggregator, config: config, into: &result)
-        // Earliest first; ids in that order.
-        events.sort { ($0.start?.microseconds ?? .min, $0.sources.first ?? .unspecified) < ($1.start?.microseconds ?? .min, $1.sources.first ?? .unspecified) }
+        result.events = result.numbered(events)
+        result.ports = portVerdicts(aggregator, sources: result.sources)
+        return result
+    }
+
+    /// Events earliest first, numbered E1, E2, ... in that order; each member source gets its event's number.
+    mutating func numbered(_ events: [Event]) -> [Event] {
+        var events = events.sorted {
+            ($0.start?.microseconds ?? .min, $0.sources.first ?? .unspecified) < ($1.start?.microseconds ?? .min, $1.sources.first ?? .unspecified)
+        }
         for index in events.indices {
             let id = "E\(index + 1)"
             events[index] = events[index].withID(id)
-            for member in events[index].sourceIDs { result.sources[Int(member)]?.eventID = id }
+            for member in events[index].sourceIDs { sources[Int(member)]?.eventID = id }
         }
-        result.events = events
-        result.ports = portVerdicts(aggregator, sources: result.sources)
-        return result
+        return events
     }
 
     /// Findings among allowed connections, which are not probes: a burst against one open service (brute force

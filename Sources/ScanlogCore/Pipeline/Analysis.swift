@@ -5,6 +5,8 @@ public struct Analysis: Sendable {
     public var classification = Classification()
     /// For each input, the offset in its (inflated) stream after the last line counted (`scanlog nightly`).
     public var endOffsets: [UInt64] = []
+    /// What the nightly history adds (trends, new ports); nil outside `scanlog nightly`.
+    public var history: HistoryReport?
 
     public init() {}
 

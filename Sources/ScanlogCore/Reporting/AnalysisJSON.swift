@@ -113,9 +113,52 @@ public enum AnalysisJSON {
                 json.endObject()
             }
         }
+        if let history = analysis.history { writeHistory(history, to: &json) }
         json.endObject()
         json.newline()
         json.finish()
+    }
+
+    /// The `history` member (`scanlog nightly` only).
+    static func writeHistory(_ history: HistoryReport, to json: inout JSONWriter) {
+        json.objectMember("history") { json in
+            json.member("path", history.path)
+            json.member("keep_days", history.keepDays)
+            json.member("first_day", history.firstDay.map(DailyTally.dateText))
+            json.member("last_day", history.lastDay.map(DailyTally.dateText))
+            json.member("days_with_probes", history.daysWithProbes)
+            json.member("trend_day", history.trendDay.map(DailyTally.dateText))
+            json.member("baseline_days_with_probes", history.baselineDaysObserved)
+            json.arrayMember("rising_ports") { json in
+                for trend in history.trends {
+                    json.beginObject()
+                    json.member("host", trend.host)
+                    json.member("proto", trend.port.proto.name)
+                    json.key("port"); json.optionalNumber(trend.port.port)
+                    json.key("icmp_type"); json.optionalNumber(trend.port.icmpType)
+                    json.member("probes", trend.probes)
+                    json.member("sources", trend.sources)
+                    json.member("targets", trend.targets)
+                    json.key("mean_sources"); json.number(rounded(trend.meanSources))
+                    json.key("mean_targets"); json.number(rounded(trend.meanTargets))
+                    json.key("score"); if trend.score.isFinite { json.number(rounded(trend.score)) } else { json.null() }
+                    json.endObject()
+                }
+            }
+            json.arrayMember("new_ports") { json in
+                for port in history.newPorts {
+                    json.beginObject()
+                    json.member("proto", port.port.proto.name)
+                    json.key("port"); json.optionalNumber(port.port.port)
+                    json.key("icmp_type"); json.optionalNumber(port.port.icmpType)
+                    json.member("sources", port.sources)
+                    json.member("probes", port.probes)
+                    json.endObject()
+                }
+            }
+            json.member("events_from_history", history.eventsFromHistory)
+            json.arrayMember("notes") { json in for note in history.notes { json.string(note) } }
+        }
     }
 
     /// Two decimals are enough for a confidence and keep the output stable across platforms.

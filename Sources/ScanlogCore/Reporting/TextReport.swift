@@ -24,6 +24,7 @@ public struct TextReport {
         out += eventsBlock(analysis)
         out += portsBlock(analysis)
         out += sourcesBlock(analysis)
+        if let history = analysis.history { out += historyBlock(history) }
         let notes = analysis.classification.notes
         if !notes.isEmpty {
             out += "\n" + title("Notes") + "\n"
@@ -118,6 +119,35 @@ public struct TextReport {
                 + "  " + label
             out += colorVerdict(String(row.prefix(79))) + "\n"
         }
+        return out
+    }
+
+    /// What the nightly history adds: rising ports, ports never probed before, and how much history there is.
+    func historyBlock(_ history: HistoryReport) -> String {
+        var out = "\n" + title("History") + "\n"
+        if let first = history.firstDay, let last = history.lastDay {
+            out += wrap("\(DailyTally.dateText(first)) to \(DailyTally.dateText(last)) (UTC days), \(history.daysWithProbes) day(s) with probes, kept \(history.keepDays) days: \(F.terminalSafe(history.path))", indent: "  ")
+        }
+        if let day = history.trendDay, !history.trends.isEmpty {
+            out += wrap("Rising on \(DailyTally.dateText(day)) against the \(HistoryReport.baselineDays) days before (DShield trend score at least \(Int(HistoryReport.scoreThreshold)), sources at least doubled):", indent: "  ")
+            for trend in history.trends.prefix(top) {
+                let host = trend.host.isEmpty ? "" : F.terminalSafe(trend.host) + " "
+                let score = trend.score.isFinite ? "score \(String(format: "%.1f", trend.score))" : "none in \(HistoryReport.baselineDays) days"
+                let service = PortDescription(trend.port).service.map { " " + F.terminalSafe($0) } ?? ""
+                out += wrap("\(host)\(trend.port)\(service): \(trend.sources) sources (mean \(String(format: "%.1f", trend.meanSources))), \(trend.targets) target(s) (mean \(String(format: "%.1f", trend.meanTargets))), \(F.grouped(trend.probes)) probes; \(score)", indent: "    ", continuation: "      ")
+            }
+        } else if let day = history.trendDay, history.notes.isEmpty {
+            out += wrap("no port rose on \(DailyTally.dateText(day)) against the \(HistoryReport.baselineDays) days before", indent: "  ")
+        }
+        if !history.newPorts.isEmpty {
+            let shown = history.newPorts.prefix(top).map { "\($0.port) (\($0.sources) source\($0.sources == 1 ? "" : "s"))" }
+            let more = history.newPorts.count > top ? ", ..." : ""
+            out += wrap("\(history.newPorts.count) port(s) never probed before: " + shown.joined(separator: ", ") + more, indent: "  ", continuation: "    ")
+        }
+        if history.eventsFromHistory > 0 {
+            out += wrap("\(history.eventsFromHistory) event(s) above come from earlier nights as well (marked \"history\")", indent: "  ")
+        }
+        for note in history.notes { out += wrap("- " + note, indent: "  ", continuation: "    ") }
         return out
     }
 

@@ -1,0 +1,257 @@
+import ArgumentParser
+import Foundation
+import ScanlogCore
+
+/// `scanlog history [PORT | ADDRESS]`: what the nightly history kept, day by day.
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "Show what scanlog nightly remembers: a port's or a source's days, or the runs.",
+        discussion: """
+            Reads the history database that scanlog nightly keeps (read-only; days are UTC days).
+            Examples:
+              scanlog history                     days kept and the last runs
+              scanlog history 22/tcp              probes, sources and targets of a port per day
+              scanlog history 3089                the same for 3089/tcp (tcp unless /udp, /sctp, ... is given)
+              scanlog history 203.0.113.7         a source's days: probes, ports, local addresses
+              scanlog history 22/tcp --format csv --days 90 > ssh.csv
+            Exit status: 0 shown; 2 no history or it cannot be read; 64 bad usage; 65 the history is damaged.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("A port (22, 22/tcp, 53/udp) or a source address; none for an overview.", valueName: "port-or-address"))
+    var target: String?
+
+    @Option(help: "The history database (default: history.sqlite beside the nightly state file).")
+    var history: String?
+
+    @Option(help: "The nightly state file whose history to read (see scanlog nightly --help).")
+    var state: String?
+
+    @Option(help: "Days to show, ending with the newest day kept.")
+    var days = 30
+
+    @Option(help: "Output format: text, json or csv.")
+    var format: Format = .text
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
+
+    enum Subject {
+        case overview
+        case port(PortKey)
+        case source(IPAddress)
+    }
+
+    var subject: Subject {
+        get throws {
+            guard let target else { return .overview }
+            if let address = IPAddress(target) { return .source(address) }
+            let parts = target.split(separator: "/", maxSplits: 1)
+            guard let number = UInt16(parts[0]) else {
+                throw ValidationError("'\(target)' is neither a port (22, 22/tcp) nor an address")
+            }
+            let proto = parts.count == 2 ? IPProtocol(name: parts[1].lowercased()) : .tcp
+            guard let proto, !proto.isICMP else { throw ValidationError("unknown transport in '\(target)' (tcp, udp, sctp, ...)") }
+            return .port(PortKey(proto: proto, number: number))
+        }
+    }
+
+    func validate() throws {
+        _ = try subject
+        if days < 1 { throw ValidationError("--days must be at least 1") }
+    }
+
+    func run() throws {
+        OutputSink.ignoreBrokenPipeSignal()
+        let path = history ?? HistoryStore.defaultPath(statePath: state ?? StateStore.defaultPath())
+        do {
+            let store = try HistoryStore(path: path, create: false, readOnly: true)
+            let text = try store.read { session -> String in
+                guard let coverage = try session.coverage() else { return render(overview: nil, runs: [], path: path) }
+                let range = max(coverage.first, coverage.last - days + 1)...coverage.last
+                switch try subject {
+                case .overview:
+                    return render(overview: coverage, runs: try session.runs(last: days), path: path)
+                case .port(let key):
+                    return render(port: key, rows: try session.portDays(host: nil, days: range, port: key), range: range)
+                case .source(let address):
+                    return render(source: address, rows: try session.sourceDays(address).filter { range.contains($0.day) })
+                }
+            }
+            OutputSink.write(text)
+            try OutputSink.commit()
+        } catch let error as HistoryError {
+            OutputSink.printError(TextFormatting.terminalSafe(error.description))
+            if case .damaged = error { throw ExitCode(65) }
+            throw ExitCode(2)
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            OutputSink.printError("\(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    typealias F = TextFormatting
+
+    // MARK: Rendering
+
+    private func render(overview: (first: Int, last: Int, days: Int)?, runs: [RunRow], path: String) -> String {
+        switch format {
+        case .json:
+            var json = JSONWriter()
+            json.beginObject()
+            json.member("path", path)
+            json.member("first_day", overview.map { DailyTally.dateText($0.first) })
+            json.member("last_day", overview.map { DailyTally.dateText($0.last) })
+            json.member("days_with_probes", overview?.days ?? 0)
+            json.arrayMember("runs") { json in
+                for run in runs {
+                    json.beginObject()
+                    json.member("finished_at", run.finishedAt)
+                    json.member("first_probe", run.firstProbe.map { Timestamp(seconds: $0).rfc3339() })
+                    json.member("last_probe", run.lastProbe.map { Timestamp(seconds: $0).rfc3339() })
+                    json.member("lines", run.lines)
+                    json.member("probes", run.probes)
+                    json.member("untimed_probes", run.untimed)
+                    json.endObject()
+                }
+            }
+            json.endObject()
+            json.newline()
+            return json.output
+        case .csv:
+            var csv = CSVWriter()
+            csv.header(["finished_at", "first_probe", "last_probe", "lines", "probes", "untimed_probes"])
+            for run in runs {
+                csv.text(run.finishedAt)
+                csv.text(run.firstProbe.map { Timestamp(seconds: $0).rfc3339() })
+                csv.text(run.lastProbe.map { Timestamp(seconds: $0).rfc3339() })
+                csv.number(run.lines)
+                csv.number(run.probes)
+                csv.number(run.untimed)
+                csv.endRow()
+            }
+            return csv.output
+        case .text:
+            guard let overview else { return "history \(F.terminalSafe(path)): no probes recorded yet\n" }
+            var out = "history \(F.terminalSafe(path))\n"
+            out += "  \(DailyTally.dateText(overview.first)) to \(DailyTally.dateText(overview.last)) (UTC days), \(overview.days) day(s) with probes\n"
+            out += "\nLast runs\n  " + F.column("FINISHED", 22) + F.column("LINES", 10, right: true) + F.column("PROBES", 10, right: true) + "  PROBES FROM - TO (UTC)\n"
+            for run in runs {
+                // To the minute, so a row fits 80 columns.
+                let span = [run.firstProbe, run.lastProbe].map { $0.map { String(Timestamp(seconds: $0).rfc3339().prefix(16)) } ?? "-" }.joined(separator: " - ")
+                out += "  " + F.column(F.terminalSafe(run.finishedAt), 22) + F.column(F.grouped(run.lines), 10, right: true)
+                    + F.column(F.grouped(run.probes), 10, right: true) + "  " + span + "\n"
+            }
+            return out
+        }
+    }
+
+    private func render(port: PortKey, rows: [PortDay], range: ClosedRange<Int>) -> String {
+        let hosts = Set(rows.map(\.host)).count > 1
+        switch format {
+        case .json:
+            var json = JSONWriter()
+            json.beginObject()
+            json.member("proto", port.proto.name)
+            json.key("port"); json.optionalNumber(port.port)
+            json.arrayMember("days") { json in
+                for row in rows {
+                    json.beginObject()
+                    json.member("host", row.host)
+                    json.member("day", DailyTally.dateText(row.day))
+                    json.member("probes", row.probes)
+                    json.member("sources", row.sources)
+                    json.member("targets", row.targets)
+                    json.endObject()
+                }
+            }
+            json.endObject()
+            json.newline()
+            return json.output
+        case .csv:
+            var csv = CSVWriter()
+            csv.header(["host", "day", "proto", "port", "probes", "sources", "targets"])
+            for row in rows {
+                csv.text(row.host)
+                csv.text(DailyTally.dateText(row.day))
+                csv.text(port.proto.name)
+                csv.number(port.port)
+                csv.number(row.probes)
+                csv.number(row.sources)
+                csv.number(row.targets)
+                csv.endRow()
+            }
+            return csv.output
+        case .text:
+            let service = PortDescription(port).service.map { " (\(F.terminalSafe($0)))" } ?? ""
+            var out = "\(port)\(service): \(DailyTally.dateText(range.lowerBound)) to \(DailyTally.dateText(range.upperBound)), days with probes only\n"
+            guard !rows.isEmpty else { return out + "  no probes on these days\n" }
+            out += "  " + (hosts ? F.column("HOST", 16) : "") + F.column("DAY", 12) + F.column("PROBES", 9, right: true)
+                + F.column("SOURCES", 9, right: true) + F.column("TARGETS", 9, right: true) + "\n"
+            for row in rows {
+                out += "  " + (hosts ? F.column(F.terminalSafe(row.host), 16) : "") + F.column(DailyTally.dateText(row.day), 12)
+                    + F.column(F.grouped(row.probes), 9, right: true) + F.column(F.grouped(row.sources), 9, right: true)
+                    + F.column(F.grouped(row.targets), 9, right: true) + "\n"
+            }
+            let sources = rows.map(\.sources)
+            out += "  mean \(String(format: "%.1f", Double(sources.reduce(0, +)) / Double(range.count))) sources a day over \(range.count) day(s)\n"
+            return out
+        }
+    }
+
+    private func render(source: IPAddress, rows: [SourceDayRow]) -> String {
+        let hosts = Set(rows.map(\.host)).count > 1
+        switch format {
+        case .json:
+            var json = JSONWriter()
+            json.beginObject()
+            json.member("ip", source.description)
+            json.arrayMember("days") { json in
+                for row in rows {
+                    json.beginObject()
+                    json.member("host", row.host)
+                    json.member("day", DailyTally.dateText(row.day))
+                    json.member("probes", row.probes)
+                    json.member("targets", row.targets)
+                    json.member("first_seen", Timestamp(seconds: row.first).rfc3339())
+                    json.member("last_seen", Timestamp(seconds: row.last).rfc3339())
+                    json.arrayMember("ports") { json in for port in row.ports { json.string(port.description) } }
+                    json.endObject()
+                }
+            }
+            json.endObject()
+            json.newline()
+            return json.output
+        case .csv:
+            var csv = CSVWriter()
+            csv.header(["host", "day", "ip", "probes", "targets", "first_seen", "last_seen", "ports"])
+            for row in rows {
+                csv.text(row.host)
+                csv.text(DailyTally.dateText(row.day))
+                csv.text(source.description)
+                csv.number(row.probes)
+                csv.number(row.targets)
+                csv.text(Timestamp(seconds: row.first).rfc3339())
+                csv.text(Timestamp(seconds: row.last).rfc3339())
+                csv.text(row.ports.map(\.description).joined(separator: " "))
+                csv.endRow()
+            }
+            return csv.output
+        case .text:
+            guard !rows.isEmpty else { return "\(source): not in the history\n" }
+            let ports = Set(rows.flatMap(\.ports))
+            var out = "\(source): \(rows.count) day(s), \(ports.count) port(s), \(F.grouped(rows.reduce(0) { $0 + $1.probes })) probes\n"
+            out += "  " + (hosts ? F.column("HOST", 16) : "") + F.column("DAY", 12) + F.column("PROBES", 8, right: true)
+                + F.column("TARGETS", 9, right: true) + "  PORTS\n"
+            for row in rows {
+                let line = "  " + (hosts ? F.column(F.terminalSafe(row.host), 16) : "") + F.column(DailyTally.dateText(row.day), 12)
+                    + F.column(F.grouped(row.probes), 8, right: true) + F.column(String(row.targets), 9, right: true)
+                    + "  " + row.ports.map(\.description).joined(separator: ", ")
+                out += String(line.prefix(79)) + (line.count > 79 ? "…" : "") + "\n"
+            }
+            return out
+        }
+    }
+}
