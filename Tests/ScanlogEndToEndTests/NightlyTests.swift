@@ -180,6 +180,11 @@ import Glibc
         #expect(fullPorts.count == log.written.count, "logrotate lost lines? \(remaining)")
         #expect(nightlyPorts.count == fullPorts.count)
         #expect(nightlyPorts.sorted() == fullPorts.sorted())
+        // The history holds each line once too: its runs add up to the full run (the failed run recorded nothing).
+        let history = try Scanlog.run(["history", "--state", statePath, "--format", "json"])
+        let runs = try #require(try history.json()["runs"] as? [[String: Any]], "\(history)")
+        #expect(runs.count == 8, "\(history)")
+        #expect(runs.reduce(0) { $0 + (($1["probes"] as? NSNumber)?.intValue ?? 0) } == fullPorts.count)
         // And a run now finds nothing new.
         let again = try nightly()
         #expect(again.status == 0 && again.out.isEmpty, "\(again)")
