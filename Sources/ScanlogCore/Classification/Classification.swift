@@ -21,7 +21,7 @@ public struct Classification: Sendable {
         let span = aggregator.accounting.seen.seconds
         result.provisional = span < config.provisionalHours * 3600
         if result.provisional {
-            result.notes.append("the log covers only \(TextFormatting.duration(seconds: span)): verdicts that need days (slow scans, returning sources) are provisional")
+            result.notes.append(provisionalNote(span: span))
         }
         if aggregator.sawUFWPrefix, aggregator.busiestMinuteRecords <= 13, aggregator.accounting.records >= 100 {
             result.notes.append("the log looks rate-limited (never more than \(aggregator.busiestMinuteRecords) records a minute; ufw logs at most 3 a minute after a burst of 10): rates are floors")
@@ -66,6 +66,17 @@ public struct Classification: Sendable {
         result.events = result.numbered(events)
         result.ports = portVerdicts(aggregator, sources: result.sources)
         return result
+    }
+
+    static func provisionalNote(span: Int64) -> String {
+        "the log covers only \(TextFormatting.duration(seconds: span)): verdicts that need days (slow scans, returning sources) are provisional"
+    }
+
+    /// With a history of `earlierDays` days before tonight's log, slow behaviour is judged across nights
+    /// (`addCrossNightFindings`): the provisional note says so instead.
+    public mutating func judgedWithHistory(span: Int64, earlierDays: Int) {
+        guard provisional, earlierDays > 0, let index = notes.firstIndex(of: Self.provisionalNote(span: span)) else { return }
+        notes[index] = "tonight's log covers \(TextFormatting.duration(seconds: span)); slow scans and returning sources are judged with the \(earlierDays) earlier day(s) of the history"
     }
 
     /// Events earliest first, numbered E1, E2, ... in that order; each member source gets its event's number.

@@ -23,6 +23,12 @@ extension HistorySession {
             crossNight = analysis.classification.events.count - targetedBefore
         }
         var report = try report(path: path, keepDays: keepDays, now: now)
+        if hadHistory {
+            let tonight = Set(tally.daysBySource.values.joined())
+            let earlier = try observedDays(in: (report.firstDay ?? 0)...(report.lastDay ?? 0)).values
+                .reduce(into: Set<Int>()) { $0.formUnion($1) }.subtracting(tonight)
+            analysis.classification.judgedWithHistory(span: analysis.accounting.seen.seconds, earlierDays: earlier.count)
+        }
         report.newPorts = newPorts
         report.eventsFromHistory = crossNight
         if !hadHistory { report.notes.insert("the history starts tonight: nothing earlier to compare with", at: 0) }
