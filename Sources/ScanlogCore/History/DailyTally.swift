@@ -28,10 +28,16 @@ public struct DailyTally: Sendable {
 
     struct SourceDay: Sendable {
         var probes: UInt64 = 0
-        /// Probes per local address.
-        var targets: [IPAddress: UInt64] = [:]
         var first: Int64 = .max
         var last: Int64 = .min
+    }
+
+    /// One (day, source, target) cell of one log host.
+    struct SourceTargetKey: Hashable, Sendable {
+        var host: UInt32
+        var day: Int32
+        var source: IPAddress
+        var target: IPAddress
     }
 
     /// Log host names in order of appearance ("" when the envelope has none).
@@ -40,6 +46,7 @@ public struct DailyTally: Sendable {
     private(set) var cells: [CellKey: UInt64] = [:]
     private(set) var targets: [TargetKey: UInt64] = [:]
     private(set) var sourceDays: [SourceDayKey: SourceDay] = [:]
+    private(set) var sourceTargets: [SourceTargetKey: UInt64] = [:]
     /// Probes counted into cells.
     public private(set) var probes: UInt64 = 0
     /// Probes without a wall-clock time (plain `dmesg`): they belong to no day and are not kept.
@@ -67,13 +74,8 @@ public struct DailyTally: Sendable {
         lastSeconds = max(lastSeconds ?? seconds, seconds)
         cells[CellKey(host: host, day: day, source: record.source, port: port), default: 0] += weight
         targets[TargetKey(host: host, day: day, port: port, target: record.destination), default: 0] += weight
-        let key = SourceDayKey(host: host, day: day, source: record.source)
-        var sourceDay = sourceDays.removeValue(forKey: key) ?? SourceDay()
-        sourceDay.probes += weight
-        sourceDay.targets[record.destination, default: 0] += weight
-        sourceDay.first = min(sourceDay.first, seconds)
-        sourceDay.last = max(sourceDay.last, seconds)
-        sourceDays[key] = sourceDay
+        sourceTargets[SourceTargetKey(host: host, day: day, source: record.source, target: record.destination), default: 0] += weight
+        sourceDays[SourceDayKey(host: host, day: day, source: record.source), default: SourceDay()].add(seconds, weight: weight)
     }
 
     /// The UTC day number (days since 1970-01-01) of a time in seconds since the epoch.
@@ -101,5 +103,13 @@ public struct DailyTally: Sendable {
         hosts.append(name)
         hostNumbers[name] = number
         return number
+    }
+}
+
+extension DailyTally.SourceDay {
+    mutating func add(_ seconds: Int64, weight: UInt64) {
+        probes += weight
+        first = min(first, seconds)
+        last = max(last, seconds)
     }
 }

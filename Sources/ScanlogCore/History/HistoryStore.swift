@@ -54,6 +54,8 @@ public final class HistoryStore: Sendable {
         configuration.readonly = readOnly
         configuration.busyMode = .timeout(10)
         configuration.label = "scanlog-history"
+        // A night adds up to millions of rows on a busy host: a 64 MiB page cache keeps the B-trees' upper levels in memory.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
             if readOnly {
@@ -174,39 +176,51 @@ public struct HistorySession {
             try db.execute(sql: "INSERT INTO host (name) VALUES (?) ON CONFLICT (name) DO NOTHING", arguments: [name])
             hostIDs.append(try Int64.fetchOne(db, sql: "SELECT id FROM host WHERE name = ?", arguments: [name])!)
         }
+        // Each table's rows in its primary-key order: the B-trees fill front to back instead of at random.
+        func port(_ packed: UInt32) -> (proto: Int, number: Int) {
+            let key = PortKey(packed: packed)
+            return (Int(key.proto.number), key.number.map(Int.init) ?? -1)
+        }
         let cell = try db.makeStatement(sql: """
             INSERT INTO probe_cell (source, host_id, day, proto, port, probes) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT DO UPDATE SET probes = probes + excluded.probes
             """)
-        for (key, probes) in tally.cells {
-            let port = PortKey(packed: key.port)
-            try cell.execute(arguments: [key.source.description, hostIDs[Int(key.host)], Int(key.day),
-                                         Int(port.proto.number), port.number.map(Int.init) ?? -1, Int64(probes)])
+        let cells = tally.cells.map { key, probes in
+            (key.source.description, hostIDs[Int(key.host)], Int(key.day), port(key.port), Int64(probes))
+        }.sorted { ($0.0, $0.1, $0.2, $0.3.proto, $0.3.number) < ($1.0, $1.1, $1.2, $1.3.proto, $1.3.number) }
+        for row in cells {
+            try cell.execute(arguments: [row.0, row.1, row.2, row.3.proto, row.3.number, row.4])
         }
         let target = try db.makeStatement(sql: """
             INSERT INTO port_target (host_id, day, proto, port, target, probes) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT DO UPDATE SET probes = probes + excluded.probes
             """)
-        for (key, probes) in tally.targets {
-            let port = PortKey(packed: key.port)
-            try target.execute(arguments: [hostIDs[Int(key.host)], Int(key.day), Int(port.proto.number),
-                                           port.number.map(Int.init) ?? -1, key.target.description, Int64(probes)])
+        let targets = tally.targets.map { key, probes in
+            (hostIDs[Int(key.host)], Int(key.day), port(key.port), key.target.description, Int64(probes))
+        }.sorted { ($0.0, $0.1, $0.2.proto, $0.2.number, $0.3) < ($1.0, $1.1, $1.2.proto, $1.2.number, $1.3) }
+        for row in targets {
+            try target.execute(arguments: [row.0, row.1, row.2.proto, row.2.number, row.3, row.4])
         }
         let sourceDay = try db.makeStatement(sql: """
             INSERT INTO source_day (source, host_id, day, probes, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT DO UPDATE SET probes = probes + excluded.probes,
                 first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
             """)
+        let days = tally.sourceDays.map { key, day in
+            (key.source.description, hostIDs[Int(key.host)], Int(key.day), day)
+        }.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
+        for row in days {
+            try sourceDay.execute(arguments: [row.0, row.1, row.2, Int64(row.3.probes), row.3.first, row.3.last])
+        }
         let sourceTarget = try db.makeStatement(sql: """
             INSERT INTO source_target (source, host_id, day, target, probes) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT DO UPDATE SET probes = probes + excluded.probes
             """)
-        for (key, day) in tally.sourceDays {
-            let source = key.source.description
-            try sourceDay.execute(arguments: [source, hostIDs[Int(key.host)], Int(key.day), Int64(day.probes), day.first, day.last])
-            for (target, probes) in day.targets {
-                try sourceTarget.execute(arguments: [source, hostIDs[Int(key.host)], Int(key.day), target.description, Int64(probes)])
-            }
+        let sourceTargets = tally.sourceTargets.map { key, probes in
+            (key.source.description, hostIDs[Int(key.host)], Int(key.day), key.target.description, Int64(probes))
+        }.sorted { ($0.0, $0.1, $0.2, $0.3) < ($1.0, $1.1, $1.2, $1.3) }
+        for row in sourceTargets {
+            try sourceTarget.execute(arguments: [row.0, row.1, row.2, row.3, row.4])
         }
         try db.execute(sql: "INSERT INTO run (finished_at, first_probe, last_probe, probes, untimed, lines) VALUES (?, ?, ?, ?, ?, ?)",
                        arguments: [finishedAt, tally.firstSeconds, tally.lastSeconds, Int64(tally.probes), Int64(tally.untimed), lines])
