@@ -269,6 +269,18 @@ public struct HistorySession {
         return result
     }
 
+    /// Sources seen on at least `days` days, or on at least `ports` ports, over the days kept: the only ones a
+    /// rule across nights can hold for (one scan of `probe_cell`, instead of a lookup per source).
+    public func sourcesSeenOn(days: Int, orPorts ports: Int) throws -> Set<String> {
+        var sources = Set<String>()
+        let rows = try String.fetchCursor(db, sql: """
+            SELECT source FROM probe_cell GROUP BY source
+            HAVING count(DISTINCT day) >= ? OR (count(DISTINCT day) >= 2 AND count(DISTINCT proto * 65536 + port) >= ?)
+            """, arguments: [days, ports])
+        while let source = try rows.next() { sources.insert(source) }
+        return sources
+    }
+
     /// The ports (of any host) probed on any day kept.
     public func knownPorts() throws -> Set<PortKey> {
         var ports = Set<PortKey>()

@@ -19,7 +19,7 @@ extension HistorySession {
                 .sorted { ($0.sources, $1.port) > ($1.sources, $0.port) }
             let targetedBefore = analysis.classification.events.count
             analysis.classification.addCrossNightFindings(
-                try nightsSeen(tonight: tally, analysis: analysis), aggregator: analysis.aggregator, config: config)
+                try nightsSeen(tonight: tally, analysis: analysis, config: config), aggregator: analysis.aggregator, config: config)
             crossNight = analysis.classification.events.count - targetedBefore
         }
         var report = try report(path: path, keepDays: keepDays, now: now)
@@ -37,12 +37,14 @@ extension HistorySession {
 
     /// Earlier nights and tonight together (tonight is recorded by now), for each source that tonight's log
     /// alone calls plain background.
-    func nightsSeen(tonight tally: DailyTally, analysis: Analysis) throws -> [UInt32: NightsSeen] {
+    func nightsSeen(tonight tally: DailyTally, analysis: Analysis, config: ClassifierConfig) throws -> [UInt32: NightsSeen] {
         let aggregator = analysis.aggregator
+        let possible = try sourcesSeenOn(days: max(2, config.returningDays), orPorts: config.slowVerticalPorts)
         var ids: [IPAddress: UInt32] = [:]
         for (index, verdict) in analysis.classification.sources.enumerated() {
             guard let verdict, Classification.mayTurnTargeted(verdict) else { continue }
-            ids[aggregator.sources[index].address] = UInt32(index)
+            let address = aggregator.sources[index].address
+            if possible.contains(address.description) { ids[address] = UInt32(index) }
         }
         let tonight = tally.daysBySource
         var result: [UInt32: NightsSeen] = [:]
