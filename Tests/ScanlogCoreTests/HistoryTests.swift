@@ -217,16 +217,17 @@ import Glibc
 
     // MARK: Rules across nights
 
-    static func nights(_ portDays: [UInt16: [Int]], tonight: [Int], targets: Int = 1) -> NightsSeen {
+    static func nights(_ portDays: [UInt16: [Int]], tonight: [Int], targets: Int = 1, allTargets: Int? = nil) -> NightsSeen {
         var seen = NightsSeen()
         for (port, days) in portDays { seen.portDays[PortKey(proto: .tcp, number: port)] = Set(days) }
         seen.tonight = Set(tonight)
         seen.maxTargetsPerDay = targets
+        seen.targets = allTargets ?? targets
         return seen
     }
 
     @Test func comingBackToTheSamePortsIsReturningRecon() throws {
-        let rules = CrossNightRules(config: ClassifierConfig())
+        let rules = CrossNightRules(config: ClassifierConfig(), localAddresses: 4)
         let finding = try #require(rules.judge(Self.nights([22: [1, 2, 3], 3389: [1, 3]], tonight: [3])))
         #expect(finding.kind == .returningRecon)
         #expect(finding.evidence[0].contains("came back on 3 days"))
@@ -239,13 +240,16 @@ import Glibc
     }
 
     @Test func manyPortsOverManyNightsIsASlowScan() throws {
-        let rules = CrossNightRules(config: ClassifierConfig())
+        let rules = CrossNightRules(config: ClassifierConfig(), localAddresses: 4)
         var ports: [UInt16: [Int]] = [:]
         for index in 0..<25 { ports[UInt16(100 + index)] = [index / 5] }
         let finding = try #require(rules.judge(Self.nights(ports, tonight: [4])))
         #expect(finding.kind == .slowVerticalScan)
         #expect(finding.evidence[0].hasPrefix("25 ports of one local address a day over 5 days"))
         #expect(finding.evidence[0].contains("5 of them tonight"))
+        // The same on every local address alike scans address space, not this host (one address: it is this host).
+        #expect(rules.judge(Self.nights(ports, tonight: [4], targets: 1, allTargets: 4)) == nil)
+        #expect(CrossNightRules(config: ClassifierConfig(), localAddresses: 1).judge(Self.nights(ports, tonight: [4])) != nil)
         // One port fewer, or ports spread over the whole range (an internet-wide scanner), is not.
         ports.removeValue(forKey: 100)
         #expect(rules.judge(Self.nights(ports, tonight: [4])) == nil)

@@ -4,8 +4,9 @@ public struct NightsSeen: Sendable, Equatable {
     public var portDays: [PortKey: Set<Int>] = [:]
     /// The days of tonight's probes (the rest come from the history).
     public var tonight: Set<Int> = []
-    /// The most local addresses it probed on any one day.
+    /// The most local addresses it probed on any one day, and on all the days together.
     public var maxTargetsPerDay = 0
+    public var targets = 0
 
     public init() {}
 
@@ -19,12 +20,17 @@ public struct NightsSeen: Sendable, Equatable {
 /// recognised as a scanner or backscatter, keeps its verdict.
 struct CrossNightRules {
     let config: ClassifierConfig
+    /// Local addresses probed by anyone over the days kept.
+    let localAddresses: Int
 
     typealias Finding = (kind: ScanKind, confidence: Double, evidence: [String])
 
     func judge(_ seen: NightsSeen) -> Finding? {
         let earlier = seen.earlierDays
-        guard !earlier.isEmpty, seen.maxTargetsPerDay <= config.slowVerticalMaxTargets else { return nil }
+        // Singling out one or two addresses: a source that probes every local address alike scans address space.
+        guard !earlier.isEmpty, seen.maxTargetsPerDay <= config.slowVerticalMaxTargets,
+            seen.targets < localAddresses || localAddresses == 1
+        else { return nil }
         let days = seen.days
         let ports = seen.portDays.keys.sorted()
         let probedTonight = seen.portDays.filter { !$0.value.isDisjoint(with: seen.tonight) }.count
@@ -60,8 +66,10 @@ extension Classification {
     /// Sources that tonight's log alone calls background but the history does not: judged again with what
     /// earlier nights saw (`nights`, by source number), made targeted with their evidence, and given events.
     /// Event numbers and port verdicts are redone.
-    public mutating func addCrossNightFindings(_ nights: [UInt32: NightsSeen], aggregator: Aggregator, config: ClassifierConfig) {
-        let rules = CrossNightRules(config: config)
+    public mutating func addCrossNightFindings(
+        _ nights: [UInt32: NightsSeen], localAddresses: Int, aggregator: Aggregator, config: ClassifierConfig
+    ) {
+        let rules = CrossNightRules(config: config, localAddresses: localAddresses)
         var added: [Event] = []
         for id in nights.keys.sorted() {
             guard let seen = nights[id], var verdict = sources[Int(id)], Self.mayTurnTargeted(verdict),

@@ -254,6 +254,7 @@ public struct HistorySession {
         let targets = try db.makeStatement(sql: """
             SELECT max(n) FROM (SELECT count(DISTINCT target) AS n FROM source_target WHERE source = ? GROUP BY day)
             """)
+        let allTargets = try db.makeStatement(sql: "SELECT count(DISTINCT target) FROM source_target WHERE source = ?")
         var result: [IPAddress: NightsSeen] = [:]
         for address in addresses {
             let text = address.description
@@ -264,6 +265,7 @@ public struct HistorySession {
             }
             guard !seen.portDays.isEmpty else { continue }
             seen.maxTargetsPerDay = try Int.fetchOne(targets, arguments: [text]) ?? 0
+            seen.targets = try Int.fetchOne(allTargets, arguments: [text]) ?? 0
             result[address] = seen
         }
         return result
@@ -279,6 +281,11 @@ public struct HistorySession {
             """, arguments: [days, ports])
         while let source = try rows.next() { sources.insert(source) }
         return sources
+    }
+
+    /// Local addresses probed (on any host) over the days kept.
+    public func localAddressCount() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(DISTINCT target) FROM port_target") ?? 0
     }
 
     /// The ports (of any host) probed on any day kept.

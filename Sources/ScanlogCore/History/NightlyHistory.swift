@@ -19,7 +19,8 @@ extension HistorySession {
                 .sorted { ($0.sources, $1.port) > ($1.sources, $0.port) }
             let targetedBefore = analysis.classification.events.count
             analysis.classification.addCrossNightFindings(
-                try nightsSeen(tonight: tally, analysis: analysis, config: config), aggregator: analysis.aggregator, config: config)
+                try nightsSeen(tonight: tally, analysis: analysis, config: config), localAddresses: try localAddressCount(),
+                aggregator: analysis.aggregator, config: config)
             crossNight = analysis.classification.events.count - targetedBefore
         }
         var report = try report(path: path, keepDays: keepDays, now: now)
