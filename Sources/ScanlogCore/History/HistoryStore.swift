@@ -26,6 +26,8 @@ public enum HistoryError: Error, CustomStringConvertible, Sendable {
 /// - `port_target(host_id, day, proto, port, target, probes)`: which local addresses each port's probes hit;
 /// - `source_day(source, host_id, day, probes, first_seen, last_seen)`: per source and day;
 /// - `source_target(source, host_id, day, target, probes)`: which local addresses each source probed;
+/// - `port_day(host_id, day, proto, port, probes, sources, targets)`: per port and day, derived from the two
+///   cell tables for each day a run touched (what the trends read);
 /// - `host(id, name)`, `run(...)` one row per nightly run, `setting(key, value)` with the resume state.
 public final class HistoryStore: Sendable {
     public let path: String
@@ -118,6 +120,10 @@ public final class HistoryStore: Sendable {
                     probes INTEGER NOT NULL,
                     PRIMARY KEY (source, host_id, day, target)) WITHOUT ROWID;
                 CREATE INDEX source_day_by_day ON source_day (host_id, day);
+                CREATE TABLE port_day (
+                    host_id INTEGER NOT NULL, day INTEGER NOT NULL, proto INTEGER NOT NULL, port INTEGER NOT NULL,
+                    probes INTEGER NOT NULL, sources INTEGER NOT NULL, targets INTEGER NOT NULL,
+                    PRIMARY KEY (host_id, day, proto, port)) WITHOUT ROWID;
                 CREATE TABLE run (
                     id INTEGER PRIMARY KEY, finished_at TEXT NOT NULL, first_probe INTEGER, last_probe INTEGER,
                     probes INTEGER NOT NULL, untimed INTEGER NOT NULL, lines INTEGER NOT NULL);
@@ -222,13 +228,26 @@ public struct HistorySession {
         for row in sourceTargets {
             try sourceTarget.execute(arguments: [row.0, row.1, row.2, row.3, row.4])
         }
+        // The per-port summary of every day this night touched, derived again from the exact cells.
+        let touched = Set(tally.sourceDays.keys.map { [hostIDs[Int($0.host)], Int64($0.day)] })
+        for key in touched.sorted(by: { ($0[0], $0[1]) < ($1[0], $1[1]) }) {
+            try db.execute(sql: "DELETE FROM port_day WHERE host_id = ? AND day = ?", arguments: [key[0], key[1]])
+            try db.execute(sql: """
+                INSERT INTO port_day (host_id, day, proto, port, probes, sources, targets)
+                    SELECT c.host_id, c.day, c.proto, c.port, c.probes, c.sources, t.targets
+                    FROM (SELECT host_id, day, proto, port, sum(probes) AS probes, count(*) AS sources FROM probe_cell
+                          WHERE host_id = ?1 AND day = ?2 GROUP BY proto, port) c
+                    JOIN (SELECT proto, port, count(*) AS targets FROM port_target WHERE host_id = ?1 AND day = ?2
+                          GROUP BY proto, port) t ON t.proto = c.proto AND t.port = c.port;
+                """, arguments: [key[0], key[1]])
+        }
         try db.execute(sql: "INSERT INTO run (finished_at, first_probe, last_probe, probes, untimed, lines) VALUES (?, ?, ?, ?, ?, ?)",
                        arguments: [finishedAt, tally.firstSeconds, tally.lastSeconds, Int64(tally.probes), Int64(tally.untimed), lines])
         try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('resume_state', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                        arguments: [String(decoding: resumeState, as: UTF8.self)])
         if let newest = try Int.fetchOne(db, sql: "SELECT max(day) FROM source_day") {
             let cutoff = newest - keepDays + 1
-            for table in ["probe_cell", "port_target", "source_day", "source_target"] {
+            for table in ["probe_cell", "port_target", "source_day", "source_target", "port_day"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE day < ?", arguments: [cutoff])
             }
         }
@@ -291,30 +310,28 @@ public struct HistorySession {
     /// The ports (of any host) probed on any day kept.
     public func knownPorts() throws -> Set<PortKey> {
         var ports = Set<PortKey>()
-        let rows = try Row.fetchCursor(db, sql: "SELECT DISTINCT proto, port FROM port_target")
+        let rows = try Row.fetchCursor(db, sql: "SELECT DISTINCT proto, port FROM port_day")
         while let row = try rows.next() { ports.insert(Self.portKey(proto: row[0], port: row[1])) }
         return ports
     }
 
     /// Per port of one host, per day in `days`: probes, distinct sources and distinct targets.
     public func portDays(host: String?, days: ClosedRange<Int>, port: PortKey? = nil) throws -> [PortDay] {
-        var filter = "c.day BETWEEN ? AND ?"
+        var filter = "p.day BETWEEN ? AND ?"
         var arguments: StatementArguments = [days.lowerBound, days.upperBound]
         if let host {
             filter += " AND h.name = ?"
             arguments += [host]
         }
         if let port {
-            filter += " AND c.proto = ? AND c.port = ?"
+            filter += " AND p.proto = ? AND p.port = ?"
             arguments += [Int(port.proto.number), port.number.map(Int.init) ?? -1]
         }
         let sql = """
-            SELECT h.name, c.day, c.proto, c.port, sum(c.probes), count(*),
-                (SELECT count(*) FROM port_target t WHERE t.host_id = c.host_id AND t.day = c.day AND t.proto = c.proto AND t.port = c.port)
-            FROM probe_cell c JOIN host h ON h.id = c.host_id
+            SELECT h.name, p.day, p.proto, p.port, p.probes, p.sources, p.targets
+            FROM port_day p JOIN host h ON h.id = p.host_id
             WHERE \(filter)
-            GROUP BY c.host_id, c.day, c.proto, c.port
-            ORDER BY h.name, c.day, c.proto, c.port
+            ORDER BY h.name, p.day, p.proto, p.port
             """
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
             PortDay(host: row[0], day: row[1], port: Self.portKey(proto: row[2], port: row[3]),
