@@ -96,43 +96,76 @@ struct HistoryCommand: ParsableCommand {
 
     // MARK: Rendering
 
-    private func render(overview: (first: Int, last: Int, days: Int)?, runs: [RunRow], path: String) -> String {
-        switch format {
-        case .json:
+    /// One value of a row, written alike to JSON (a member) and CSV (a cell; a list is joined with spaces).
+    enum Value {
+        case text(String?)
+        case number(Int64?)
+        case list([String])
+    }
+
+    /// Rows of named values: a JSON array of objects (inside `envelope`'s object) or a CSV table.
+    struct Table {
+        let name: String
+        let columns: [String]
+        var rows: [[Value]] = []
+
+        func json(envelope: [(String, Value)]) -> String {
             var json = JSONWriter()
             json.beginObject()
-            json.member("path", path)
-            json.member("first_day", overview.map { DailyTally.dateText($0.first) })
-            json.member("last_day", overview.map { DailyTally.dateText($0.last) })
-            json.member("days_with_probes", overview?.days ?? 0)
-            json.arrayMember("runs") { json in
-                for run in runs {
+            for (key, value) in envelope { Self.write(value, as: key, to: &json) }
+            json.arrayMember(name) { json in
+                for row in rows {
                     json.beginObject()
-                    json.member("finished_at", run.finishedAt)
-                    json.member("first_probe", run.firstProbe.map { Timestamp(seconds: $0).rfc3339() })
-                    json.member("last_probe", run.lastProbe.map { Timestamp(seconds: $0).rfc3339() })
-                    json.member("lines", run.lines)
-                    json.member("probes", run.probes)
-                    json.member("untimed_probes", run.untimed)
+                    for (key, value) in zip(columns, row) { Self.write(value, as: key, to: &json) }
                     json.endObject()
                 }
             }
             json.endObject()
             json.newline()
             return json.output
-        case .csv:
+        }
+
+        var csv: String {
             var csv = CSVWriter()
-            csv.header(["finished_at", "first_probe", "last_probe", "lines", "probes", "untimed_probes"])
-            for run in runs {
-                csv.text(run.finishedAt)
-                csv.text(run.firstProbe.map { Timestamp(seconds: $0).rfc3339() })
-                csv.text(run.lastProbe.map { Timestamp(seconds: $0).rfc3339() })
-                csv.number(run.lines)
-                csv.number(run.probes)
-                csv.number(run.untimed)
+            csv.header(columns)
+            for row in rows {
+                for value in row {
+                    switch value {
+                    case .text(let text): csv.text(text)
+                    case .number(let number): csv.number(number)
+                    case .list(let items): csv.text(items.joined(separator: " "))
+                    }
+                }
                 csv.endRow()
             }
             return csv.output
+        }
+
+        private static func write(_ value: Value, as key: String, to json: inout JSONWriter) {
+            switch value {
+            case .text(let text): json.member(key, text)
+            case .number(let number): json.key(key); json.optionalNumber(number)
+            case .list(let items): json.arrayMember(key) { json in for item in items { json.string(item) } }
+            }
+        }
+    }
+
+    static func time(_ seconds: Int64?) -> Value { .text(seconds.map { Timestamp(seconds: $0).rfc3339() }) }
+
+    private func render(overview: (first: Int, last: Int, days: Int)?, runs: [RunRow], path: String) -> String {
+        var table = Table(name: "runs", columns: ["finished_at", "first_probe", "last_probe", "lines", "probes", "untimed_probes"])
+        table.rows = runs.map { run in
+            [.text(run.finishedAt), Self.time(run.firstProbe), Self.time(run.lastProbe), .number(Int64(run.lines)),
+             .number(Int64(run.probes)), .number(Int64(run.untimed))]
+        }
+        switch format {
+        case .json:
+            return table.json(envelope: [
+                ("path", .text(path)), ("first_day", .text(overview.map { DailyTally.dateText($0.first) })),
+                ("last_day", .text(overview.map { DailyTally.dateText($0.last) })), ("days_with_probes", .number(Int64(overview?.days ?? 0))),
+            ])
+        case .csv:
+            return table.csv
         case .text:
             guard let overview else { return "history \(F.terminalSafe(path)): no probes recorded yet\n" }
             var out = "history \(F.terminalSafe(path))\n"
@@ -149,42 +182,18 @@ struct HistoryCommand: ParsableCommand {
     }
 
     private func render(port: PortKey, rows: [PortDay], range: ClosedRange<Int>) -> String {
-        let hosts = Set(rows.map(\.host)).count > 1
+        var table = Table(name: "days", columns: ["host", "day", "proto", "port", "probes", "sources", "targets"])
+        table.rows = rows.map { row in
+            [.text(row.host), .text(DailyTally.dateText(row.day)), .text(port.proto.name), .number(port.port.map(Int64.init)),
+             .number(Int64(row.probes)), .number(Int64(row.sources)), .number(Int64(row.targets))]
+        }
         switch format {
         case .json:
-            var json = JSONWriter()
-            json.beginObject()
-            json.member("proto", port.proto.name)
-            json.key("port"); json.optionalNumber(port.port)
-            json.arrayMember("days") { json in
-                for row in rows {
-                    json.beginObject()
-                    json.member("host", row.host)
-                    json.member("day", DailyTally.dateText(row.day))
-                    json.member("probes", row.probes)
-                    json.member("sources", row.sources)
-                    json.member("targets", row.targets)
-                    json.endObject()
-                }
-            }
-            json.endObject()
-            json.newline()
-            return json.output
+            return table.json(envelope: [("proto", .text(port.proto.name)), ("port", .number(port.port.map(Int64.init)))])
         case .csv:
-            var csv = CSVWriter()
-            csv.header(["host", "day", "proto", "port", "probes", "sources", "targets"])
-            for row in rows {
-                csv.text(row.host)
-                csv.text(DailyTally.dateText(row.day))
-                csv.text(port.proto.name)
-                csv.number(port.port)
-                csv.number(row.probes)
-                csv.number(row.sources)
-                csv.number(row.targets)
-                csv.endRow()
-            }
-            return csv.output
+            return table.csv
         case .text:
+            let hosts = Set(rows.map(\.host)).count > 1
             let service = PortDescription(port).service.map { " (\(F.terminalSafe($0)))" } ?? ""
             var out = "\(port)\(service): \(DailyTally.dateText(range.lowerBound)) to \(DailyTally.dateText(range.upperBound)), days with probes only\n"
             guard !rows.isEmpty else { return out + "  no probes on these days\n" }
@@ -202,45 +211,19 @@ struct HistoryCommand: ParsableCommand {
     }
 
     private func render(source: IPAddress, rows: [SourceDayRow]) -> String {
-        let hosts = Set(rows.map(\.host)).count > 1
+        var table = Table(name: "days", columns: ["host", "day", "ip", "probes", "targets", "first_seen", "last_seen", "ports"])
+        table.rows = rows.map { row in
+            [.text(row.host), .text(DailyTally.dateText(row.day)), .text(source.description), .number(Int64(row.probes)),
+             .number(Int64(row.targets)), Self.time(row.first), Self.time(row.last), .list(row.ports.map(\.description))]
+        }
         switch format {
         case .json:
-            var json = JSONWriter()
-            json.beginObject()
-            json.member("ip", source.description)
-            json.arrayMember("days") { json in
-                for row in rows {
-                    json.beginObject()
-                    json.member("host", row.host)
-                    json.member("day", DailyTally.dateText(row.day))
-                    json.member("probes", row.probes)
-                    json.member("targets", row.targets)
-                    json.member("first_seen", Timestamp(seconds: row.first).rfc3339())
-                    json.member("last_seen", Timestamp(seconds: row.last).rfc3339())
-                    json.arrayMember("ports") { json in for port in row.ports { json.string(port.description) } }
-                    json.endObject()
-                }
-            }
-            json.endObject()
-            json.newline()
-            return json.output
+            return table.json(envelope: [("ip", .text(source.description))])
         case .csv:
-            var csv = CSVWriter()
-            csv.header(["host", "day", "ip", "probes", "targets", "first_seen", "last_seen", "ports"])
-            for row in rows {
-                csv.text(row.host)
-                csv.text(DailyTally.dateText(row.day))
-                csv.text(source.description)
-                csv.number(row.probes)
-                csv.number(row.targets)
-                csv.text(Timestamp(seconds: row.first).rfc3339())
-                csv.text(Timestamp(seconds: row.last).rfc3339())
-                csv.text(row.ports.map(\.description).joined(separator: " "))
-                csv.endRow()
-            }
-            return csv.output
+            return table.csv
         case .text:
             guard !rows.isEmpty else { return "\(source): not in the history\n" }
+            let hosts = Set(rows.map(\.host)).count > 1
             let ports = Set(rows.flatMap(\.ports))
             var out = "\(source): \(rows.count) day(s), \(ports.count) port(s), \(F.grouped(rows.reduce(0) { $0 + $1.probes })) probes\n"
             out += "  " + (hosts ? F.column("HOST", 16) : "") + F.column("DAY", 12) + F.column("PROBES", 8, right: true)

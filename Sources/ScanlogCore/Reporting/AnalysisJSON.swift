@@ -72,9 +72,7 @@ public enum AnalysisJSON {
         json.arrayMember("ports") { json in
             for bucket in analysis.portsByProbes {
                 json.beginObject()
-                json.member("proto", bucket.key.proto.name)
-                json.key("port"); json.optionalNumber(bucket.key.port)
-                json.key("icmp_type"); json.optionalNumber(bucket.key.icmpType)
+                writePortKey(bucket.key, to: &json)
                 let info = PortDescription(bucket.key)
                 json.member("service", info.service)
                 json.member("status", info.status)
@@ -133,9 +131,7 @@ public enum AnalysisJSON {
                 for trend in history.trends {
                     json.beginObject()
                     json.member("host", trend.host)
-                    json.member("proto", trend.port.proto.name)
-                    json.key("port"); json.optionalNumber(trend.port.port)
-                    json.key("icmp_type"); json.optionalNumber(trend.port.icmpType)
+                    writePortKey(trend.port, to: &json)
                     json.member("probes", trend.probes)
                     json.member("sources", trend.sources)
                     json.member("targets", trend.targets)
@@ -148,9 +144,7 @@ public enum AnalysisJSON {
             json.arrayMember("new_ports") { json in
                 for port in history.newPorts {
                     json.beginObject()
-                    json.member("proto", port.port.proto.name)
-                    json.key("port"); json.optionalNumber(port.port.port)
-                    json.key("icmp_type"); json.optionalNumber(port.port.icmpType)
+                    writePortKey(port.port, to: &json)
                     json.member("sources", port.sources)
                     json.member("probes", port.probes)
                     json.endObject()
@@ -159,6 +153,13 @@ public enum AnalysisJSON {
             json.member("events_from_history", history.eventsFromHistory)
             json.arrayMember("notes") { json in for note in history.notes { json.string(note) } }
         }
+    }
+
+    /// `"proto"`, `"port"` and `"icmp_type"` of a destination bucket (one of the last two is null).
+    static func writePortKey(_ key: PortKey, to json: inout JSONWriter) {
+        json.member("proto", key.proto.name)
+        json.key("port"); json.optionalNumber(key.port)
+        json.key("icmp_type"); json.optionalNumber(key.icmpType)
     }
 
     /// Two decimals are enough for a confidence and keep the output stable across platforms.
