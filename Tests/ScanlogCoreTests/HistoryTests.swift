@@ -115,6 +115,23 @@ import Glibc
         #expect(nights?.days == Set(days))
     }
 
+    /// A central log server's history keeps each log host apart.
+    @Test func hostsAreKeptApart() throws {
+        var probes: [ProbeRow] = []
+        for index in 0..<6 { probes.append(Self.probe("192.0.2.\(index)", 22, day: 0, host: "web1")) }
+        for index in 0..<2 { probes.append(Self.probe("192.0.2.\(index)", 22, day: 0, target: "198.51.100.99", host: "mail")) }
+        let directory = TemporaryDirectory()
+        let store = try HistoryStore(path: directory.url.appendingPathComponent("history.sqlite").path)
+        try Self.record(probes, into: store)
+        let day = Self.day0...Self.day0
+        let web = try store.read { try $0.portDays(host: "web1", days: day) }
+        let mail = try store.read { try $0.portDays(host: "mail", days: day) }
+        #expect(web.map(\.sources) == [6] && mail.map(\.sources) == [2])
+        #expect(mail.first?.targets == 1 && mail.first?.host == "mail")
+        #expect(try store.read { try $0.portDays(host: nil, days: day) }.count == 2)
+        #expect(try store.read { try $0.localAddressCount() } == 2)
+    }
+
     @Test func daysOlderThanKeptAreDropped() throws {
         let directory = TemporaryDirectory()
         let store = try HistoryStore(path: directory.url.appendingPathComponent("history.sqlite").path)
