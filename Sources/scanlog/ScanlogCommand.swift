@@ -15,8 +15,8 @@ struct ScanlogCommand: ParsableCommand {
               scanlog /var/log/kern.log                    'analyze' is the default
               journalctl -k -o json | scanlog analyze      standard input
               scanlog analyze --format json ufw.log > report.json
-              scanlog nightly /var/log/ufw.log*            for cron: only new lines, against the history
-              scanlog history 22/tcp                       what the nightly history kept about a port
+              scanlog nightly /var/log/ufw.log*            cron: the new lines, vs. history
+              scanlog history 22/tcp                       a port's days in the history
               scanlog port 3089                            what is known about a port
             """,
         version: ScanlogVersion.current,
