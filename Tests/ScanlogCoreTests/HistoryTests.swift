@@ -145,6 +145,27 @@ import Glibc
         #expect(try store.read { try $0.runs(last: 100) }.count == 10)
     }
 
+    @Test func aLineFromTheFutureDoesNotWipeTheHistory() throws {
+        let directory = TemporaryDirectory()
+        let store = try HistoryStore(path: directory.url.appendingPathComponent("history.sqlite").path)
+        let today = Self.day0 + 10
+        for day in 0...10 {
+            try store.transaction { session in
+                try session.record(Self.tally([Self.probe("192.0.2.1", 22, day: day)]), lines: 1, resumeState: Data("{}".utf8),
+                                   finishedAt: "now", keepDays: 30, today: today)
+            }
+        }
+        // A year ahead: with the newest day as the reference, every real day would be dropped.
+        try store.transaction { session in
+            try session.record(Self.tally([Self.probe("192.0.2.1", 22, day: 375)]), lines: 1, resumeState: Data("{}".utf8),
+                               finishedAt: "now", keepDays: 30, today: today)
+        }
+        let coverage = try #require(try store.read { try $0.coverage() })
+        #expect(coverage.first == Self.day0 && coverage.days == 12)
+        let report = try store.read { try $0.report(path: "h", keepDays: 30, now: Int64(today) * 86_400 + 3600) }
+        #expect(report.trendDay == today - 1)
+    }
+
     @Test func trendScoreIsDShields() {
         // sqrt((10-2)^2/2 + (2-1)^2/1) = sqrt(33)
         #expect(abs(PortTrend.score(sources: 10, targets: 2, meanSources: 2, meanTargets: 1) - 33.0.squareRoot()) < 1e-12)

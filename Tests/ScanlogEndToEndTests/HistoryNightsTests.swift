@@ -6,8 +6,8 @@ import Glibc
 
 /// `scanlog nightly` with its history database, and `scanlog history`, through the real binary.
 @Suite struct HistoryNightsTests {
-    /// Fourteen days (2026-11-01 ...) of one host's probes: 60 random background sources a day on popular
-    /// ports; from day 5 a source coming back each day to 22 and 3389; from day 3 a source trying five new
+    /// Fourteen days (2025-11-01 ...: a year back, so that every day has ended whatever the clock says) of one
+    /// host's probes: 60 random background sources a day on popular ports; from day 5 a source coming back each day to 22 and 3389; from day 3 a source trying five new
     /// ports a night; on day 12 forty sources on 3089/tcp at once.
     struct Days {
         static let popular = [22, 23, 80, 443, 445, 3389, 8080, 5900, 1433, 3306, 6379, 25, 110, 143, 8443]
@@ -73,7 +73,7 @@ import Glibc
         }
 
         func nightly(_ extra: [String] = [], launcher: [String] = []) throws -> CommandResult {
-            try Scanlog.run(["nightly", "--state", state, "--year", "2026", "--log-utc-offset", "+00:00"] + extra + [log], launcher: launcher)
+            try Scanlog.run(["nightly", "--state", state, "--year", "2025", "--log-utc-offset", "+00:00"] + extra + [log], launcher: launcher)
         }
 
         /// Probes recorded, from `scanlog history --format json` (the runs' sum).
@@ -128,7 +128,7 @@ import Glibc
         for night in 7..<14 { #expect(kindsByNight[night] == ["returning-recon", "slow-vertical-scan"], "night \(night): \(kindsByNight[night])") }
 
         // The nights add up to one full run, and the history holds every probe once.
-        let full = try Scanlog.run(["analyze", "--format", "json", "--year", "2026", "--log-utc-offset", "+00:00", setup.log])
+        let full = try Scanlog.run(["analyze", "--format", "json", "--year", "2025", "--log-utc-offset", "+00:00", setup.log])
         let fullProbes = try #require((try full.json()["summary"] as? [String: Any])?["probes"] as? Int)
         #expect(fullProbes == setup.linesWritten)
         #expect(nightlyProbes == fullProbes)
@@ -142,7 +142,7 @@ import Glibc
         #expect(sourceDays.allSatisfy { ($0["ports"] as? [String]) == ["22/tcp", "3389/tcp"] })
         let port = try Scanlog.run(["history", "--state", setup.state, "3089", "--format", "csv"])
         #expect(port.status == 0, "\(port)")
-        #expect(port.out == "host,day,proto,port,probes,sources,targets\r\nweb1,2026-11-13,tcp,3089,40,40,1\r\n", "\(port)")
+        #expect(port.out == "host,day,proto,port,probes,sources,targets\r\nweb1,2025-11-13,tcp,3089,40,40,1\r\n", "\(port)")
         let text = try Scanlog.run(["history", "--history", setup.history, "203.0.113.77"])
         #expect(text.out.hasPrefix("203.0.113.77: 9 day(s), 2 port(s), 18 probes\n"), "\(text)")
         #expect(text.out.split(separator: "\n").allSatisfy { $0.count <= 80 })
@@ -238,7 +238,7 @@ import Glibc
         for delay in [50_000, 250_000, 600_000] as [useconds_t] {
             let process = Process()
             process.executableURL = try Scanlog.requireExecutable()
-            process.arguments = ["nightly", "--state", setup.state, "--year", "2026", "--log-utc-offset", "+00:00", "--format", "json", setup.log]
+            process.arguments = ["nightly", "--state", setup.state, "--year", "2025", "--log-utc-offset", "+00:00", "--format", "json", setup.log]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()

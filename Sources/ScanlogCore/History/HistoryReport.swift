@@ -68,7 +68,10 @@ extension HistorySession {
         var report = HistoryReport(path: path, keepDays: keepDays)
         guard let coverage = try coverage() else { return report }
         (report.firstDay, report.lastDay, report.daysWithProbes) = (coverage.first, coverage.last, coverage.days)
-        let day = DailyTally.day(ofSeconds: now) > coverage.last ? coverage.last : coverage.last - 1
+        // The newest day with probes, unless it is later than today (a mis-dated line).
+        let clockDay = DailyTally.day(ofSeconds: now)
+        let newest = min(coverage.last, clockDay)
+        let day = clockDay > newest ? newest : newest - 1
         report.trendDay = day
         let window = (day - HistoryReport.baselineDays)...(day - 1)
         let observed = try observedDays(in: window)

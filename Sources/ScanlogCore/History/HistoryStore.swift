@@ -175,8 +175,9 @@ public struct HistorySession {
     // MARK: Recording
 
     /// Adds a night's tally (every cell adds up, so a day split between runs is exact), the run row and the resume
-    /// state; then drops days more than `keepDays` before the newest day kept.
-    public func record(_ tally: DailyTally, lines: Int, resumeState: Data, finishedAt: String, keepDays: Int) throws {
+    /// state; then drops days more than `keepDays` before the newest day kept (or before `today`, when the newest
+    /// day is later: a mis-dated line from the future must not wipe the history).
+    public func record(_ tally: DailyTally, lines: Int, resumeState: Data, finishedAt: String, keepDays: Int, today: Int? = nil) throws {
         var hostIDs: [Int64] = []
         for name in tally.hosts {
             try db.execute(sql: "INSERT INTO host (name) VALUES (?) ON CONFLICT (name) DO NOTHING", arguments: [name])
@@ -246,7 +247,7 @@ public struct HistorySession {
         try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('resume_state', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                        arguments: [String(decoding: resumeState, as: UTF8.self)])
         if let newest = try Int.fetchOne(db, sql: "SELECT max(day) FROM source_day") {
-            let cutoff = newest - keepDays + 1
+            let cutoff = min(newest, today ?? newest) - keepDays + 1
             for table in ["probe_cell", "port_target", "source_day", "source_target", "port_day"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE day < ?", arguments: [cutoff])
             }

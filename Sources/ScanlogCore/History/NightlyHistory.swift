@@ -10,7 +10,8 @@ extension HistorySession {
     ) throws {
         let hadHistory = try !isEmpty()
         let known = hadHistory ? try knownPorts() : []
-        try record(tally, lines: Int(clamping: analysis.accounting.lines), resumeState: resumeState, finishedAt: finishedAt, keepDays: keepDays)
+        try record(tally, lines: Int(clamping: analysis.accounting.lines), resumeState: resumeState, finishedAt: finishedAt, keepDays: keepDays,
+                   today: DailyTally.day(ofSeconds: now))
         var newPorts: [(port: PortKey, sources: Int, probes: UInt64)] = []
         var crossNight = 0
         if hadHistory {
