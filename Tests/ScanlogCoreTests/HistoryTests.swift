@@ -253,6 +253,22 @@ import Glibc
         #expect(tally.cells.count == 1)
     }
 
+    @Test func theHistorySectionNamesPortsSeveralSourcesChose() {
+        var report = HistoryReport(path: "/var/lib/scanlog/history.sqlite", keepDays: 90)
+        (report.firstDay, report.lastDay, report.daysWithProbes, report.trendDay) = (Self.day0, Self.day0 + 20, 21, Self.day0 + 19)
+        report.newPorts = [(PortKey(proto: .tcp, number: 3089), 40, 41), (PortKey(proto: .udp, number: 3706), 2, 2)]
+            + (0..<300).map { (PortKey(proto: .tcp, number: UInt16(40_000 + $0)), 1, 1) }
+        report.trends = [PortTrend(host: "", port: PortKey(proto: .tcp, number: 3089), probes: 41, sources: 40, targets: 1,
+                                   meanSources: 0, meanTargets: 0, score: .infinity)]
+        let text = TextReport().historyBlock(report)
+        #expect(text.contains("302 port(s) never probed before, 300 of them by a single source; by several:\n    3089/tcp (40 sources), 3706/udp (2 sources)"), "\(text)")
+        #expect(text.contains("    3089/tcp ptk-alink: 40 sources, 1 target(s), 41 probes; none in the 30 days\n      before\n"), "\(text)")
+        report.trends = [PortTrend(host: "web1", port: PortKey(proto: .tcp, number: 22), probes: 90, sources: 12, targets: 1,
+                                   meanSources: 2, meanTargets: 1, score: 50.0.squareRoot())]
+        #expect(TextReport().historyBlock(report).contains("    web1 22/tcp ssh: 12 sources (mean 2.0), 1 target(s) (mean 1.0), 90 probes;\n      score 7.1\n"))
+        #expect(text.split(separator: "\n").allSatisfy { $0.count <= 80 }, "\(text)")
+    }
+
     // MARK: Rules across nights
 
     static func nights(_ portDays: [UInt16: [Int]], tonight: [Int], targets: Int = 1, allTargets: Int? = nil) -> NightsSeen {

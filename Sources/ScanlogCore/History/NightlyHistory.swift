@@ -33,7 +33,7 @@ extension HistorySession {
         }
         report.newPorts = newPorts
         report.eventsFromHistory = crossNight
-        if !hadHistory { report.notes.insert("the history starts tonight: nothing earlier to compare with", at: 0) }
+        if !hadHistory { report.notes = ["the history starts tonight: nothing earlier to compare with"] }
         analysis.history = report
     }
 

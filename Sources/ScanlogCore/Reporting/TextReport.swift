@@ -132,20 +132,29 @@ public struct TextReport {
             out += wrap("Rising on \(DailyTally.dateText(day)) against the \(HistoryReport.baselineDays) days before (DShield trend score at least \(Int(HistoryReport.scoreThreshold)), sources at least doubled):", indent: "  ")
             for trend in history.trends.prefix(top) {
                 let host = trend.host.isEmpty ? "" : F.terminalSafe(trend.host) + " "
-                let score = trend.score.isFinite ? "score \(String(format: "%.1f", trend.score))" : "none in \(HistoryReport.baselineDays) days"
                 let service = PortDescription(trend.port).service.map { " " + F.terminalSafe($0) } ?? ""
-                out += wrap("\(host)\(trend.port)\(service): \(trend.sources) sources (mean \(String(format: "%.1f", trend.meanSources))), \(trend.targets) target(s) (mean \(String(format: "%.1f", trend.meanTargets))), \(F.grouped(trend.probes)) probes; \(score)", indent: "    ", continuation: "      ")
+                let numbers = trend.score.isFinite
+                    ? "\(trend.sources) sources (mean \(String(format: "%.1f", trend.meanSources))), \(trend.targets) target(s) (mean \(String(format: "%.1f", trend.meanTargets))), \(F.grouped(trend.probes)) probes; score \(String(format: "%.1f", trend.score))"
+                    : "\(trend.sources) sources, \(trend.targets) target(s), \(F.grouped(trend.probes)) probes; none in the \(HistoryReport.baselineDays) days before"
+                out += wrap("\(host)\(trend.port)\(service): " + numbers, indent: "    ", continuation: "      ")
             }
         } else if let day = history.trendDay, history.notes.isEmpty {
             out += wrap("no port rose on \(DailyTally.dateText(day)) against the \(HistoryReport.baselineDays) days before", indent: "  ")
         }
         if !history.newPorts.isEmpty {
-            let shown = history.newPorts.prefix(top).map { "\($0.port) (\($0.sources) source\($0.sources == 1 ? "" : "s"))" }
-            let more = history.newPorts.count > top ? ", ..." : ""
-            out += wrap("\(history.newPorts.count) port(s) never probed before: " + shown.joined(separator: ", ") + more, indent: "  ", continuation: "    ")
+            // A busy host sees hundreds of ports for the first time each night, most from one random-port scanner:
+            // the ones several sources chose are the news.
+            let several = history.newPorts.filter { $0.sources >= 2 }
+            var line = "\(F.grouped(history.newPorts.count)) port(s) never probed before"
+            if several.count < history.newPorts.count { line += ", \(F.grouped(history.newPorts.count - several.count)) of them by a single source" }
+            if !several.isEmpty {
+                let shown = several.prefix(top).map { "\($0.port) (\($0.sources) sources)" }
+                line += "; by several: " + shown.joined(separator: ", ") + (several.count > top ? ", ..." : "")
+            }
+            out += wrap(line, indent: "  ", continuation: "    ")
         }
         if history.eventsFromHistory > 0 {
-            out += wrap("\(history.eventsFromHistory) event(s) above come from earlier nights as well (marked \"history\")", indent: "  ")
+            out += wrap("\(history.eventsFromHistory) event(s) above rest on earlier nights too (evidence marked \"(history)\")", indent: "  ")
         }
         for note in history.notes { out += wrap("- " + note, indent: "  ", continuation: "    ") }
         return out
