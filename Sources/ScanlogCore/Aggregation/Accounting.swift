@@ -14,7 +14,16 @@ public struct Accounting: Sendable, Equatable {
     public internal(set) var unparsed: [UnparsedReason: UInt64] = [:]
     /// The first line (`path:line`) for each unparsed reason, so the user can look at it.
     public internal(set) var firstUnparsed: [UnparsedReason: String] = [:]
-    public internal(set) var actions: [FirewallAction: UInt64] = [:]
+    /// Records by action (only actions that occurred), from `actionCounts`.
+    public var actions: [FirewallAction: UInt64] {
+        var result: [FirewallAction: UInt64] = [:]
+        for action in FirewallAction.allCases where actionCounts[Int(action.rawValue)] > 0 {
+            result[action] = actionCounts[Int(action.rawValue)]
+        }
+        return result
+    }
+    /// Records by `FirewallAction.rawValue`: counted per record without hashing.
+    var actionCounts = SIMD4<UInt64>()
     public internal(set) var seen = SeenSpan()
 
     public init() {}
@@ -34,7 +43,7 @@ public struct Accounting: Sendable, Equatable {
         ignored.merge(other.ignored, uniquingKeysWith: +)
         unparsed.merge(other.unparsed, uniquingKeysWith: +)
         firstUnparsed.merge(other.firstUnparsed) { mine, _ in mine }
-        actions.merge(other.actions, uniquingKeysWith: +)
+        for index in 0..<4 { actionCounts[index] += other.actionCounts[index] }
         seen.merge(other.seen)
     }
 }

@@ -48,12 +48,20 @@ public struct Aggregator: Sendable {
     /// The number of an address among the local targets.
     @inline(__always)
     mutating func targetID(_ address: IPAddress) -> UInt32 {
-        if let id = targetIDs[address] { return id }
+        // A host has few local addresses: compare with them before hashing.
+        if targets.count <= 8 {
+            for index in targets.indices where targets[index] == address { return UInt32(index) }
+        } else if let id = targetIDs[address] {
+            return id
+        }
         let id = UInt32(targets.count)
         targets.append(address)
         targetIDs[address] = id
         return id
     }
+
+    @inline(__always)
+    private static func value(_ stored: inout UInt32) -> UInt32 { stored }
 
     /// Notes that the log's prefixes are ufw's (whose default logging is rate-limited).
     public mutating func noteUFWPrefixes() { sawUFWPrefix = true }
@@ -68,7 +76,7 @@ public struct Aggregator: Sendable {
             accounting.filteredOut += weight
             return false
         }
-        accounting.actions[record.action, default: 0] += weight
+        accounting.actionCounts[Int(record.action.rawValue)] += weight
         accounting.seen.add(record.time)
         if let time = record.time {
             let minute = time.seconds / 60
@@ -89,18 +97,14 @@ public struct Aggregator: Sendable {
 
         let key = PortKey(record: record)
         let target = targetID(record.destination)
-        let sourceID: UInt32
-        if let id = sourceIDs[record.source] {
-            sourceID = id
-        } else {
-            sourceID = UInt32(sources.count)
-            sources.append(SourceBucket(address: record.source))
-            sourceIDs[record.source] = sourceID
-        }
+        // One hash look-up whether the source is known or new (the next number is stored when it is new).
+        let nextID = UInt32(sources.count)
+        let sourceID = Self.value(&sourceIDs[record.source, default: nextID])
+        if sourceID == nextID { sources.append(SourceBucket(address: record.source)) }
         // Pass plain values, not `self`: a second reference to `sources` would copy the whole array on every probe.
         let (counted, newPort) = sources[Int(sourceID)].record(
             record, key: key, target: target, weight: weight,
-            retransmissionWindow: retransmissionWindow, visitGap: visitGap)
+            retransmissionWindow: retransmissionWindow, visitGap: visitGap, targetAddresses: targets)
         guard counted > 0 else { return true }
         ports[key, default: PortBucket(key: key)].record(record, sourceID: sourceID, newSource: newPort, target: target, weight: counted)
         return true
@@ -119,11 +123,12 @@ extension PortBucket {
 
 extension SourceBucket {
     /// Adds a probe; returns how many probes it counts as (0 for a retransmission of the previous one) and
-    /// whether its port is new for this source.
+    /// whether its port is new for this source. `targetAddresses` gives the address of a target number (read
+    /// when a compact source moves to its full state).
     @inline(__always)
     mutating func record(
         _ record: FirewallRecord, key: PortKey, target: UInt32, weight: UInt64,
-        retransmissionWindow: Int64, visitGap: Int64
+        retransmissionWindow: Int64, visitGap: Int64, targetAddresses: [IPAddress]
     ) -> (counted: UInt64, newPort: Bool) {
         let packed = key.packed
         let time = record.time?.microseconds
@@ -135,12 +140,41 @@ extension SourceBucket {
             lastTime = time
             return (0, false)
         }
+        if detail == nil {
+            if flags & Self.hasProbe == 0 {
+                // The first counted probe: the compact tier holds it.
+                lastTarget = target
+                lastPort = packed
+                lastSourcePort = record.sourcePort
+                if let time { lastTime = time }
+                probes += weight
+                flags = Self.hasProbe | (record.hasPorts ? Self.firstHasPorts : 0)
+                if let time {
+                    firstTime = time
+                    flags |= Self.hasFirstTime
+                }
+                firstFingerprint = Fingerprint.of(record).map { UInt8($0.rawValue) } ?? Self.noFingerprint
+                return (weight, true)
+            }
+            // The second: move to the full state as it stands after the first.
+            detail = SourceStateBox(state(firstTarget: targetAddresses[Int(lastTarget)]))
+        } else if !isKnownUniquelyReferenced(&detail!) {
+            detail = SourceStateBox(detail!.state)
+        }
         lastTarget = target
         lastPort = packed
         lastSourcePort = record.sourcePort
         if let time { lastTime = time }
 
         probes += weight
+        return (weight, detail!.state.add(record, packed: packed, target: target, weight: weight, time: time, visitGap: visitGap))
+    }
+}
+
+extension SourceState {
+    /// Adds a counted probe; returns whether its port is new.
+    @inline(__always)
+    mutating func add(_ record: FirewallRecord, packed: UInt32, target: UInt32, weight: UInt64, time: Int64?, visitGap: Int64) -> Bool {
         let isNewPort = ports.insert(packed)
         if ports.count <= 4 {
             if let slot = ports.inlineIndex(of: packed) { firstPortProbes[slot] &+= UInt32(truncatingIfNeeded: weight) }
@@ -151,10 +185,15 @@ extension SourceBucket {
         if let time {
             seen.add(record.time)
             days.insert(UInt32(truncatingIfNeeded: (time / 1_000_000) / 86400))
-            if visitLast == .min || time - visitLast > visitGap || time < visitStart {
+            // A probe logged out of time order (merged logs, a clock stepped back) within the gap before the
+            // visit's start belongs to the visit: it extends it backwards instead of starting another one.
+            if visitLast == .min || time - visitLast > visitGap || (time < visitStart && visitStart - time > visitGap) {
                 visits += 1
                 visitStart = time
+                visitLast = time
                 visitNewPorts = 0
+            } else if time < visitStart {
+                visitStart = time
             }
             visitLast = max(visitLast, time)
             if isNewPort { visitNewPorts += 1 }
@@ -165,6 +204,6 @@ extension SourceBucket {
         } else if isNewPort {
             busiestVisitPorts = max(busiestVisitPorts, UInt32(ports.count))
         }
-        return (weight, isNewPort)
+        return isNewPort
     }
 }

@@ -36,6 +36,9 @@ public struct TargetSet: Sendable {
 
     public init() {}
 
+    /// One target, whose address only a later `insert` would read (the compact tier of `SourceBucket`).
+    init(single number: UInt32) { numbers = CompactSet(single: number) }
+
     public var count: Int { numbers.count }
 
     /// Notes a target; returns whether it was new.
@@ -70,54 +73,167 @@ public struct PortBucket: Sendable {
 
 /// Everything scanlog keeps about one source address: counts, sets and the features the classifier reads.
 /// Its size does not grow with the number of probes, only with distinct ports, targets and days.
+///
+/// Two tiers: most sources of background noise send a single probe, and while a source has counted one probe
+/// its whole state is a few fields here (72 bytes); the second counted probe moves it to a `SourceState`
+/// behind a reference (copied on write). The properties read the same either way.
 public struct SourceBucket: Sendable {
     public let address: IPAddress
     /// Probes, with SYN retransmissions folded into the probe they repeat.
     public internal(set) var probes: UInt64 = 0
     /// Repeats of the previous probe (same target, port and source port within `retransmissionWindow`).
     public internal(set) var retransmissions: UInt64 = 0
-    /// Packed `PortKey`s (see `PortKey.packed`).
-    public internal(set) var ports = CompactSet()
-    /// Probes on each of the first four ports, in the order first seen (to see one service hammered).
-    public internal(set) var firstPortProbes = SIMD4<UInt32>()
-    public internal(set) var targets = TargetSet()
-    /// Days (since the epoch, UTC) with at least one probe.
-    public internal(set) var days = CompactSet()
-    public internal(set) var seen = SeenSpan()
-    /// Distinct source ports used (capped count, to tell a hammering client from a retrying one).
-    public internal(set) var sourcePorts = CompactSet()
-    /// Visits: runs of probes with gaps shorter than `visitGap`.
-    public internal(set) var visits: UInt32 = 0
-    /// The visit with the most new ports: how many, over how long, against how many targets.
-    public internal(set) var busiestVisitPorts: UInt32 = 0
-    public internal(set) var busiestVisitSeconds: Int64 = 0
-    /// Fingerprint counts, indexed by `Fingerprint.rawValue`.
-    public internal(set) var fingerprintCounts = SIMD8<UInt32>()
-
-    // Running state of the current visit and the last probe.
-    var visitStart: Int64 = 0
-    var visitLast: Int64 = .min
-    var visitNewPorts: UInt32 = 0
+    /// The last probe's time (also moved by retransmissions), `.min` before the first timed probe.
+    var lastTime: Int64 = .min
+    /// The one counted probe's time, while the source is compact (`hasFirstTime`).
+    var firstTime: Int64 = 0
+    /// The full state, from the second counted probe on.
+    var detail: SourceStateBox?
     var lastTarget: UInt32 = .max
     var lastPort: UInt32 = .max
     var lastSourcePort: UInt16 = 0
-    var lastTime: Int64 = .min
+    /// `Fingerprint.rawValue` of the one counted probe, or `noFingerprint`, while the source is compact.
+    var firstFingerprint: UInt8 = SourceBucket.noFingerprint
+    var flags: UInt8 = 0
+
+    static let noFingerprint: UInt8 = 0xFF
+    static let hasProbe: UInt8 = 1
+    static let hasFirstTime: UInt8 = 2
+    static let firstHasPorts: UInt8 = 4
 
     public init(address: IPAddress) { self.address = address }
 
-    public var portCount: Int { ports.count }
-    public var targetCount: Int { targets.count }
+    /// The full state: the detail, or the state after the one counted probe (empty before it).
+    /// `firstTarget` is the address of that probe's target; only `TargetSet.insert` later reads it.
+    func state(firstTarget: IPAddress = .unspecified) -> SourceState {
+        if let detail { return detail.state }
+        var state = SourceState()
+        guard flags & Self.hasProbe != 0 else { return state }
+        state.ports.insert(lastPort)
+        state.firstPortProbes[0] = UInt32(truncatingIfNeeded: probes)
+        state.targets.insert(lastTarget, address: firstTarget)
+        if flags & Self.firstHasPorts != 0 { state.sourcePorts.insert(UInt32(lastSourcePort)) }
+        if firstFingerprint != Self.noFingerprint {
+            state.fingerprintCounts[Int(firstFingerprint)] = UInt32(truncatingIfNeeded: probes)
+        }
+        if flags & Self.hasFirstTime != 0 {
+            state.seen.add(Timestamp(microseconds: firstTime))
+            state.days.insert(UInt32(truncatingIfNeeded: (firstTime / 1_000_000) / 86400))
+            state.visits = 1
+            state.visitStart = firstTime
+            state.visitLast = firstTime
+            state.visitNewPorts = 1
+            state.busiestVisitPorts = 1
+            state.busiestVisitSeconds = 0
+        } else {
+            state.busiestVisitPorts = 1
+        }
+        return state
+    }
+
+    private var hasProbe: Bool { flags & Self.hasProbe != 0 }
+    private var hasFirstTime: Bool { flags & Self.hasFirstTime != 0 }
+
+    /// Packed `PortKey`s (see `PortKey.packed`).
+    public var ports: CompactSet {
+        if let detail { return detail.state.ports }
+        return hasProbe ? CompactSet(single: lastPort) : CompactSet()
+    }
+    /// Probes on each of the first four ports, in the order first seen (to see one service hammered).
+    public var firstPortProbes: SIMD4<UInt32> {
+        if let detail { return detail.state.firstPortProbes }
+        return SIMD4(hasProbe ? UInt32(truncatingIfNeeded: probes) : 0, 0, 0, 0)
+    }
+    public var targets: TargetSet {
+        if let detail { return detail.state.targets }
+        return hasProbe ? TargetSet(single: lastTarget) : TargetSet()
+    }
+    /// Days (since the epoch, UTC) with at least one probe.
+    public var days: CompactSet {
+        if let detail { return detail.state.days }
+        return hasFirstTime ? CompactSet(single: UInt32(truncatingIfNeeded: (firstTime / 1_000_000) / 86400)) : CompactSet()
+    }
+    public var seen: SeenSpan {
+        if let detail { return detail.state.seen }
+        var seen = SeenSpan()
+        if hasFirstTime { seen.add(Timestamp(microseconds: firstTime)) }
+        return seen
+    }
+    /// Distinct source ports used (capped count, to tell a hammering client from a retrying one).
+    public var sourcePorts: CompactSet {
+        if let detail { return detail.state.sourcePorts }
+        return flags & Self.firstHasPorts != 0 ? CompactSet(single: UInt32(lastSourcePort)) : CompactSet()
+    }
+    /// Visits: runs of probes with gaps shorter than `visitGap`.
+    public var visits: UInt32 {
+        if let detail { return detail.state.visits }
+        return hasFirstTime ? 1 : 0
+    }
+    /// The visit with the most new ports: how many, over how long, against how many targets.
+    public var busiestVisitPorts: UInt32 {
+        if let detail { return detail.state.busiestVisitPorts }
+        return hasProbe ? 1 : 0
+    }
+    public var busiestVisitSeconds: Int64 { detail?.state.busiestVisitSeconds ?? 0 }
+    /// Fingerprint counts, indexed by `Fingerprint.rawValue`.
+    public var fingerprintCounts: SIMD8<UInt32> {
+        if let detail { return detail.state.fingerprintCounts }
+        var counts = SIMD8<UInt32>()
+        if firstFingerprint != Self.noFingerprint { counts[Int(firstFingerprint)] = UInt32(truncatingIfNeeded: probes) }
+        return counts
+    }
+
+    public var portCount: Int {
+        if let detail { return detail.state.ports.count }
+        return flags & Self.hasProbe != 0 ? 1 : 0
+    }
+    public var targetCount: Int {
+        if let detail { return detail.state.targets.count }
+        return flags & Self.hasProbe != 0 ? 1 : 0
+    }
 
     /// The most probes on a single port (among the first four ports it tried).
     public var maxProbesOnOnePort: UInt64 { UInt64(firstPortProbes.max()) }
 
-    public func count(of fingerprint: Fingerprint) -> UInt64 { UInt64(fingerprintCounts[fingerprint.rawValue]) }
+    public func count(of fingerprint: Fingerprint) -> UInt64 {
+        if let detail { return UInt64(detail.state.fingerprintCounts[fingerprint.rawValue]) }
+        return firstFingerprint == UInt8(fingerprint.rawValue) ? UInt64(UInt32(truncatingIfNeeded: probes)) : 0
+    }
 
     /// The tool fingerprint seen on most of its probes, if any.
     public var dominantFingerprint: Fingerprint? {
+        if detail == nil {
+            // One counted probe: its fingerprint, if any, is the only count above zero.
+            guard firstFingerprint != Self.noFingerprint, let only = Fingerprint(rawValue: Int(firstFingerprint)) else { return nil }
+            return count(of: only) * 2 > probes ? only : nil
+        }
         let best = Fingerprint.allCases.max { count(of: $0) < count(of: $1) }!
         return count(of: best) * 2 > probes ? best : nil
     }
+}
+
+/// A source's sets and visit figures once it has counted two probes (see `SourceBucket`).
+struct SourceState: Sendable {
+    var ports = CompactSet()
+    var firstPortProbes = SIMD4<UInt32>()
+    var targets = TargetSet()
+    var days = CompactSet()
+    var seen = SeenSpan()
+    var sourcePorts = CompactSet()
+    var visits: UInt32 = 0
+    var busiestVisitPorts: UInt32 = 0
+    var busiestVisitSeconds: Int64 = 0
+    var fingerprintCounts = SIMD8<UInt32>()
+    // Running state of the current visit.
+    var visitStart: Int64 = 0
+    var visitLast: Int64 = .min
+    var visitNewPorts: UInt32 = 0
+}
+
+/// The heap home of a `SourceState`; `SourceBucket` copies it before writing when it is shared.
+final class SourceStateBox: @unchecked Sendable {
+    var state: SourceState
+    init(_ state: SourceState) { self.state = state }
 }
 
 /// Inbound connections the firewall allowed from one source (`[UFW ALLOW]`, `ACCEPT`): not probes, but a burst

@@ -27,7 +27,8 @@ public struct PortKey: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// `22/tcp`, `icmp type 8`, `igmp`.
     public var description: String {
         guard let number else { return proto.name }
-        return proto.isICMP ? "\(proto.name) type \(number)" : "\(number)/\(proto.name)"
+        // Concatenation, not interpolation: these are small strings, and reports make one per bucket.
+        return proto.isICMP ? proto.name + " type " + String(number) : String(number) + "/" + proto.name
     }
 
     public static func < (a: Self, b: Self) -> Bool {

@@ -35,13 +35,26 @@ struct DistributedScanFinder {
     }
 
     func find(_ sources: [SourceFeatures]) -> [Group] {
-        var candidates: [String: [SourceFeatures]] = [:]
-        // One actor's sources run the same tool: group by network, target and fingerprint.
+        // One actor's sources run the same tool: group by network, target and fingerprint. Grouped by value
+        // first; the text key (`network|target|tool`, which orders the groups) is made only for groups with
+        // enough members to matter.
+        struct CandidateKey: Hashable {
+            let network: IPAddress
+            let target: UInt32
+            let tool: Fingerprint?
+        }
+        var byKey: [CandidateKey: [SourceFeatures]] = [:]
         for source in sources where source.targetCount == 1 && source.portCount >= 2 && source.backscatterShare < 0.5 {
-            let address = source.bucket.address
-            let network = Network(address.masked(prefixLength: address.isIPv4 ? 24 : 48).description + (address.isIPv4 ? "/24" : "/48"))!
-            let tool = source.bucket.dominantFingerprint?.name ?? "none"
-            candidates["\(network)|\(source.targetIDs[0])|\(tool)", default: []].append(source)
+            let bucket = source.bucket
+            let address = bucket.address
+            let key = CandidateKey(network: address.masked(prefixLength: address.isIPv4 ? 24 : 48),
+                                   target: bucket.targets.numbers.elements[0], tool: bucket.dominantFingerprint)
+            byKey[key, default: []].append(source)
+        }
+        var candidates: [String: [SourceFeatures]] = [:]
+        for (key, members) in byKey where members.count >= config.distributedSources {
+            let network = Network(key.network.description + (key.network.isIPv4 ? "/24" : "/48"))!
+            candidates["\(network)|\(key.target)|\(key.tool?.name ?? "none")"] = members
         }
         var groups = findGroups(candidates)
         // Second pass: sources from scattered networks that share a tool and a target, each with a real share of

@@ -66,7 +66,8 @@ struct SourceClassifier {
     private func targetedRule(_ source: SourceFeatures) -> Finding? {
         let bucket = source.bucket
         let window = config.verticalWindowSeconds
-        let target = targetsText(source)
+        // Worded only when a rule below fires (most sources fire none).
+        var target: String { targetsText(source) }
         // Fast vertical: many ports of one or two hosts within the window.
         if source.targetCount <= config.slowVerticalMaxTargets, Double(config.verticalPorts) <= source.busiestRate {
             let evidence = "\(F.grouped(bucket.busiestVisitPorts)) ports on \(target) in \(F.duration(seconds: bucket.busiestVisitSeconds)); threshold \(config.verticalPorts) in \(F.duration(seconds: window))"
@@ -106,8 +107,11 @@ struct SourceClassifier {
         }
         // Returning recon: back on several days to the same few ports.
         // The same ports each time: every port it tried, tried on at least two visits' worth of probes.
-        let tried = (0..<min(source.portCount, 4)).map { bucket.firstPortProbes[$0] }
-        let revisits = !tried.isEmpty && (tried.min() ?? 0) >= 2 && bucket.probes >= 2 * UInt64(source.portCount)
+        let triedCount = min(source.portCount, 4)
+        let probesOnPorts = bucket.firstPortProbes
+        var fewestOnAPort = UInt32.max
+        for slot in 0..<triedCount { fewestOnAPort = min(fewestOnAPort, probesOnPorts[slot]) }
+        let revisits = triedCount > 0 && fewestOnAPort >= 2 && bucket.probes >= 2 * UInt64(source.portCount)
         // ... to the same host: background sweepers land on a different local address each time.
         if source.days >= config.returningDays, source.portCount <= config.returningMaxPorts, bucket.visits >= UInt32(config.returningDays),
             revisits, source.targetCount <= config.slowVerticalMaxTargets

@@ -4,8 +4,19 @@ struct SourceFeatures {
     /// All the buckets (shared, not copied: arrays are copy-on-write) and this one's number.
     private let buckets: [SourceBucket]
     var bucket: SourceBucket { buckets[Int(id)] }
-    let ports: [PortKey]
-    let targetIDs: [UInt32]
+    /// Its ports and target numbers, sorted: made when a rule or a report asks (most sources never need them),
+    /// so that the features of a million sources hold no arrays.
+    var ports: [PortKey] {
+        let set = bucket.ports
+        if set.count == 1 {
+            // Most sources: one port, one small array.
+            var only: UInt32 = 0
+            set.forEach { only = $0 }
+            return [PortKey(packed: only)]
+        }
+        return set.elements.map(PortKey.init(packed:)).sorted()
+    }
+    var targetIDs: [UInt32] { bucket.targets.numbers.elements.sorted() }
     /// Ports that the firewall allowed inbound somewhere in the log.
     let openPortsProbed: [PortKey]
     /// Whether it took the local addresses in address order (as a sweep of this network does; mass scanners
@@ -22,22 +33,31 @@ struct SourceFeatures {
         self.id = id
         self.buckets = buckets
         let bucket = buckets[Int(id)]
-        ports = bucket.ports.elements.map(PortKey.init(packed:)).sorted()
-        targetIDs = bucket.targets.numbers.elements.sorted()
+        // One pass over its ports (no array): open ports it tried, and how many ports are above 10000.
+        var probedOpen: [PortKey] = []
+        var withPorts = 0, high = 0
+        bucket.ports.forEach { packed in
+            let key = PortKey(packed: packed)
+            if let port = key.port {
+                withPorts += 1
+                if port > 10000 { high += 1 }
+            }
+            if !openPorts.isEmpty && openPorts.contains(key) { probedOpen.append(key) }
+        }
         // Open ports it tried: blocked probes on ports allowed elsewhere, and its own allowed connections.
         let allowedPorts = (allowed?.ports.elements ?? []).map(PortKey.init(packed:))
-        openPortsProbed = Set(ports.filter { openPorts.contains($0) } + allowedPorts).sorted()
+        // Most sources probed no open port: no set to build.
+        openPortsProbed = probedOpen.isEmpty && allowedPorts.isEmpty ? [] : Set(probedOpen + allowedPorts).sorted()
         sweptInOrder = bucket.targets.inAddressOrder || allowed?.targets.inAddressOrder == true
-        let withPorts = ports.compactMap(\.port)
-        highPortShare = withPorts.isEmpty ? 0 : Double(withPorts.filter { $0 > 10000 }.count) / Double(withPorts.count)
+        highPortShare = withPorts == 0 ? 0 : Double(high) / Double(withPorts)
         backscatterShare = bucket.probes == 0 ? 0 : Double(bucket.count(of: .backscatter)) / Double(bucket.probes)
         spanSeconds = bucket.seen.seconds
         busiestRate = Double(bucket.busiestVisitPorts) * Double(window) / Double(max(bucket.busiestVisitSeconds, window))
     }
 
     var probes: UInt64 { bucket.probes }
-    var portCount: Int { ports.count }
-    var targetCount: Int { targetIDs.count }
+    var portCount: Int { bucket.portCount }
+    var targetCount: Int { bucket.targetCount }
     var days: Int { bucket.days.count }
 }
 

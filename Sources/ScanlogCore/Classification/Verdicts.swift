@@ -51,30 +51,79 @@ public struct SourceVerdict: Sendable {
 }
 
 /// The numbers behind a quiet background source's verdict, worded on demand.
+/// Kept for most sources, so small: 32 bytes (counts as `UInt32`, no SIMD alignment).
 struct BackgroundSummary: Sendable {
     let probes: UInt64
-    let portCount: Int
-    /// Up to three of its ports, packed (`PortKey.packed`).
-    let firstPorts: SIMD3<UInt32>
+    private let storedPortCount: UInt32
     let visits: UInt32
-    let days: Int
+    private let storedDays: UInt32
+    /// Up to three of its ports, packed (`PortKey.packed`); `.max` where there is none.
+    private let port0: UInt32, port1: UInt32, port2: UInt32
 
     init(probes: UInt64, ports: [PortKey], visits: UInt32, days: Int) {
         self.probes = probes
-        portCount = ports.count
-        var packed = SIMD3<UInt32>(repeating: .max)
-        for (index, port) in ports.prefix(3).enumerated() { packed[index] = port.packed }
-        firstPorts = packed
+        storedPortCount = UInt32(clamping: ports.count)
+        port0 = ports.count > 0 ? ports[0].packed : .max
+        port1 = ports.count > 1 ? ports[1].packed : .max
+        port2 = ports.count > 2 ? ports[2].packed : .max
         self.visits = visits
-        self.days = days
+        storedDays = UInt32(clamping: days)
     }
 
+    var portCount: Int { Int(storedPortCount) }
+    var days: Int { Int(storedDays) }
+    var firstPorts: SIMD3<UInt32> { SIMD3(port0, port1, port2) }
+
+    /// `1 probe(s) on 1 port(s) (49515/tcp) in 1 visit(s); below every targeting threshold`, written as bytes
+    /// (the JSON report words one per background source).
     var text: String {
-        let shown = (0..<min(portCount, 3)).map { PortKey(packed: firstPorts[$0]).description }.joined(separator: ", ")
-        var text = "\(TextFormatting.grouped(probes)) probe(s) on \(portCount) port(s) (\(shown)\(portCount > 3 ? ", ..." : ""))"
-        text += " in \(visits) visit(s)"
-        if days > 1 { text += " on \(days) days" }
-        return text + "; below every targeting threshold"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(128)
+        func append(_ literal: StaticString) {
+            bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+        }
+        func decimal(_ value: UInt64, grouped: Bool = false) {
+            // Digits from the most significant; `index` counts the digits still to come after this one.
+            var divisor: UInt64 = 1
+            var index = 0
+            while value / divisor >= 10 {
+                divisor *= 10
+                index += 1
+            }
+            while true {
+                bytes.append(0x30 &+ UInt8(value / divisor % 10))
+                if index == 0 { break }
+                if grouped && index % 3 == 0 { bytes.append(0x2C) }
+                divisor /= 10
+                index -= 1
+            }
+        }
+        decimal(probes, grouped: true)
+        append(" probe(s) on ")
+        decimal(UInt64(portCount))
+        append(" port(s) (")
+        for index in 0..<min(portCount, 3) {
+            if index > 0 { append(", ") }
+            let key = PortKey(packed: firstPorts[index])
+            if let number = key.number, !key.proto.isICMP {
+                decimal(UInt64(number))
+                bytes.append(0x2F)
+                bytes.append(contentsOf: key.proto.name.utf8)
+            } else {
+                bytes.append(contentsOf: key.description.utf8)
+            }
+        }
+        if portCount > 3 { append(", ...") }
+        append(") in ")
+        decimal(UInt64(visits))
+        append(" visit(s)")
+        if days > 1 {
+            append(" on ")
+            decimal(UInt64(days))
+            append(" days")
+        }
+        append("; below every targeting threshold")
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

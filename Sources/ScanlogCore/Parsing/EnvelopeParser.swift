@@ -18,6 +18,11 @@ public struct Envelope: Sendable {
 public struct EnvelopeParser: Sendable {
     public var years: YearInference
     public var localTime: LocalTimeConverter
+    /// The last `Mmm dd HH:MM:SS` read (its 15 bytes) and its time: consecutive lines mostly share their second.
+    /// Valid only while no other year-less time was read since (the year inference keeps state).
+    private var cachedStampHead: UInt64 = 0
+    private var cachedStampTail: UInt64 = 0
+    private var cachedStampTime: Timestamp?
 
     public init(years: YearInference, localTime: LocalTimeConverter = LocalTimeConverter()) {
         self.years = years
@@ -211,6 +216,14 @@ public struct EnvelopeParser: Sendable {
 
     /// `Nov 22 02:11:03[.ffffff][ 2026]`, or with a weekday in front (`Mon Mar 23 13:16:49 2026`, ctime).
     private mutating func parseBSD(_ line: UnsafeRawBufferPointer, at start: Int, limit: Int, weekday: Bool) -> ParsedTime? {
+        // The same 15 bytes as the last time read, with neither a fraction nor a year after them: the same time.
+        if !weekday, let cached = cachedStampTime, start + 15 < limit, line[start + 15] == ASCII.space,
+            line.loadUnaligned(fromByteOffset: start, as: UInt64.self) == cachedStampHead,
+            line.loadUnaligned(fromByteOffset: start + 7, as: UInt64.self) == cachedStampTail,
+            !Self.yearFollows(line, at: start + 15, limit: limit)
+        {
+            return (cached, start + 15, true)
+        }
         var index = start
         if weekday {
             guard index + 4 < limit, Self.weekday(line, at: index), line[index + 3] == ASCII.space else { return nil }
@@ -238,12 +251,31 @@ public struct EnvelopeParser: Sendable {
             year = Int(value)
             index += 5
         }
-        let resolvedYear = year ?? years.year(month: month, day: day)
+        let resolvedYear: Int
+        if let year {
+            resolvedYear = year
+        } else {
+            resolvedYear = years.year(month: month, day: day)
+            cachedStampTime = nil
+        }
         let date = CivilDate(year: resolvedYear, month: month, day: day)
         guard date.isValid else { return nil }
         let local = Int64(date.daysSinceEpoch) * 86400 + clock.seconds
         let utc = localTime.utcSeconds(fromLocal: local)
-        return (Timestamp(seconds: utc, microseconds: clock.micros), index, true)
+        let time = Timestamp(seconds: utc, microseconds: clock.micros)
+        if !weekday, year == nil, index == start + 15, start + 15 <= line.count - 1 {
+            cachedStampHead = line.loadUnaligned(fromByteOffset: start, as: UInt64.self)
+            cachedStampTail = line.loadUnaligned(fromByteOffset: start + 7, as: UInt64.self)
+            cachedStampTime = time
+        }
+        return (time, index, true)
+    }
+
+    /// Whether ` yyyy` (four digits, then no digit) follows at `index`, as `parseBSD` reads a year.
+    @inline(__always)
+    private static func yearFollows(_ line: UnsafeRawBufferPointer, at index: Int, limit: Int) -> Bool {
+        index + 5 <= limit && line[index] == ASCII.space && line.decimal(index + 1..<index + 5) != nil
+            && (index + 5 == limit || !ASCII.isDigit(line[index + 5]))
     }
 
     /// `HH:MM:SS[.fraction]`: seconds of the day and microseconds.

@@ -14,21 +14,76 @@ public struct Timestamp: Hashable, Comparable, Sendable {
     public static func < (a: Timestamp, b: Timestamp) -> Bool { a.microseconds < b.microseconds }
 
     /// RFC 3339 in UTC with second precision (`2026-11-22T02:11:03Z`), or with microseconds when `fractional`.
+    /// Written byte by byte into the string's own storage: one allocation per call (reports make two per bucket).
     public func rfc3339(fractional: Bool = false, offsetSeconds: Int = 0) -> String {
         let local = seconds + Int64(offsetSeconds)
         let civil = CivilDate(daysSinceEpoch: Int(local >= 0 ? local / 86400 : (local - 86399) / 86400))
         let secondOfDay = Int(local - Int64(civil.daysSinceEpoch) * 86400)
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        var text = "\(civil.year)-\(two(civil.month))-\(two(civil.day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))"
-        if fractional {
-            let micros = Int(microseconds - seconds * 1_000_000)
-            let digits = String(micros)
-            text += "." + String(repeating: "0", count: 6 - digits.count) + digits
+        let micros = Int(microseconds - seconds * 1_000_000)
+        return String(unsafeUninitializedCapacity: 64) { buffer in
+            var count = 0
+            @inline(__always) func put(_ byte: UInt8) {
+                buffer[count] = byte
+                count += 1
+            }
+            @inline(__always) func two(_ value: Int) {
+                // Values below 100 as two digits; larger ones (never in a valid date) in full, as "\(value)" would.
+                if value >= 0 && value < 100 {
+                    put(0x30 &+ UInt8(value / 10))
+                    put(0x30 &+ UInt8(value % 10))
+                } else {
+                    decimal(value)
+                }
+            }
+            func decimal(_ value: Int) {
+                if value < 0 { put(0x2D) }
+                var magnitude = value.magnitude
+                var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                             UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+                    (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+                var length = 0
+                withUnsafeMutableBytes(of: &digits) { digitBytes in
+                    repeat {
+                        digitBytes[length] = 0x30 &+ UInt8(magnitude % 10)
+                        magnitude /= 10
+                        length += 1
+                    } while magnitude > 0
+                    while length > 0 {
+                        length -= 1
+                        put(digitBytes[length])
+                    }
+                }
+            }
+            decimal(civil.year)
+            put(0x2D)
+            two(civil.month)
+            put(0x2D)
+            two(civil.day)
+            put(0x54)
+            two(secondOfDay / 3600)
+            put(0x3A)
+            two(secondOfDay / 60 % 60)
+            put(0x3A)
+            two(secondOfDay % 60)
+            if fractional {
+                put(0x2E)
+                var divisor = 100_000
+                while divisor > 0 {
+                    put(0x30 &+ UInt8(micros / divisor % 10))
+                    divisor /= 10
+                }
+            }
+            if offsetSeconds == 0 {
+                put(0x5A)
+            } else {
+                put(offsetSeconds < 0 ? 0x2D : 0x2B)
+                let minutes = abs(offsetSeconds) / 60
+                two(minutes / 60)
+                put(0x3A)
+                two(minutes % 60)
+            }
+            return count
         }
-        if offsetSeconds == 0 { return text + "Z" }
-        let sign = offsetSeconds < 0 ? "-" : "+"
-        let minutes = abs(offsetSeconds) / 60
-        return text + "\(sign)\(two(minutes / 60)):\(two(minutes % 60))"
     }
 }
 
