@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Builds and runs the libFuzzer harnesses in Scripts/fuzz/ against ScanlogCore.
 #
-#   Scripts/fuzz.sh [--seconds N] [--head] [--jobs J] [--no-build] [--find-known] [target ...]
+#   Scripts/fuzz.sh [--seconds N | --runs N] [--head] [--jobs J] [--no-build] [--find-known] [--out DIR] [target ...]
 #
 # Targets: line (LineParser + LineFramer + Aggregator), envelope (EnvelopeParser), gzip (GzipSource ->
 # ReadAhead -> LineFramer -> LineParser). Default: all three, 60 s each, two at a time.
 # --head fuzzes the committed Sources (git HEAD) instead of the working tree (which others may be editing).
 # Inputs that hit bugs already reported are skipped (SCANLOG_FUZZ_SKIP_KNOWN=1, see FuzzSupport.swift's
 # hitsKnownBug) unless --find-known is given.
-# Everything goes under .build-fuzz/ (not committed): binaries, seeds, corpora, crash artifacts, logs.
+# --runs N (or gzip=N,line=N,envelope=N): a deterministic run for CI (Scripts/fuzz-ci.sh): N executions per
+# target with -seed=1, seeded only from Fixtures/ and the committed regression corpus Scripts/fuzz/corpus/<target>/
+# (never ../shared), from an empty working corpus, without ASLR, corpus reloads, the RSS thread, the comparison
+# dictionary or the gzip target's reader thread: two runs of the same build take exactly the same inputs.
+# When ScanlogCore imports GRDB (the history database), GRDB is built first with SwiftPM (in <out>/spm).
+# Everything goes under .build-fuzz/ (or --out DIR; not committed): binaries, seeds, corpora, crash artifacts, logs.
 # Exits 1 if any target crashed (the artifacts are listed), 2 on a build or usage error.
 # Reproduce a crash:  .build-fuzz/<target>-fuzzer <artifact>
 # Minimise a crash:   .build-fuzz/<target>-fuzzer -minimize_crash=1 -runs=20000 <artifact>
@@ -17,6 +22,9 @@ set -u -o pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 seconds=60
+runs=0
+runs_spec=
+out_name=.build-fuzz
 jobs=2
 from_head=0
 build=1
@@ -25,18 +33,20 @@ targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --seconds) seconds="$2"; shift 2 ;;
+        --runs) runs_spec="$2"; runs=1; shift 2 ;;
+        --out) out_name="$2"; shift 2 ;;
         --jobs) jobs="$2"; shift 2 ;;
         --head) from_head=1; shift ;;
         --no-build) build=0; shift ;;
         --find-known) find_known=1; shift ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,/^set -u/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
         line|envelope|gzip) targets+=("$1"); shift ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
 [ ${#targets[@]} -eq 0 ] && targets=(line envelope gzip)
 
-out="$root/.build-fuzz"
+case "$out_name" in /*) out="$out_name" ;; *) out="$root/$out_name" ;; esac
 mkdir -p "$out"
 
 # --- Build -------------------------------------------------------------------------------------------
@@ -55,17 +65,44 @@ if [ $build -eq 1 ]; then
     cp Scripts/fuzz/*.swift "$snapshot/"
     core_sources=()
     while IFS= read -r file; do core_sources+=("$file"); done < <(find "$snapshot/Sources/ScanlogCore" -name '*.swift' | sort)
-    for target in "${targets[@]}"; do
+    # The history database (Sources/ScanlogCore/History) imports GRDB: build GRDB with SwiftPM (release, in
+    # $out/spm) and compile against its module and objects. No harness reaches it, but the module needs it.
+    extra=()
+    if grep -rlq '^import GRDB' "$snapshot/Sources/ScanlogCore"; then
+        echo "building GRDB (swift build -c release --target GRDB, in $out_name/spm)"
+        if ! swift build -c release --scratch-path "$out/spm" --target GRDB > "$out/grdb-build.log" 2>&1 < /dev/null; then
+            tail -20 "$out/grdb-build.log" >&2
+            echo "build of GRDB failed" >&2
+            exit 2
+        fi
+        grdb_objects=("$out"/spm/release/GRDB.build/*.o)
+        extra=(-I "$out/spm/release/Modules" -I "$out/spm/checkouts/GRDB.swift/Sources/GRDBSQLite" -lsqlite3 "${grdb_objects[@]}")
+    fi
+    build_target() {
+        local target="$1" harness
         case "$target" in
             line) harness=LineFuzzer.swift ;;
             envelope) harness=EnvelopeFuzzer.swift ;;
             gzip) harness=GzipFuzzer.swift ;;
         esac
-        echo "building $target-fuzzer"
-        if ! swiftc -sanitize=fuzzer,address -parse-as-library -O -wmo -g -module-name ScanlogCore \
-            -I "$snapshot/Sources/CZlib" -lz \
+        swiftc -sanitize=fuzzer,address -parse-as-library -O -wmo -g -module-name ScanlogCore \
+            -I "$snapshot/Sources/CZlib" -lz "${extra[@]}" \
             "${core_sources[@]}" "$snapshot/FuzzSupport.swift" "$snapshot/$harness" \
-            -o "$out/$target-fuzzer" > "$out/$target-build.log" 2>&1; then
+            -o "$out/$target-fuzzer" > "$out/$target-build.log" 2>&1 < /dev/null
+        echo $? > "$out/$target-build.status"
+    }
+    # Up to --jobs builds at a time (each compiles the whole module on one core).
+    building=0
+    for target in "${targets[@]}"; do
+        echo "building $target-fuzzer"
+        rm -f "$out/$target-build.status"
+        build_target "$target" &
+        building=$((building + 1))
+        if [ $building -ge "$jobs" ]; then wait -n; building=$((building - 1)); fi
+    done
+    wait
+    for target in "${targets[@]}"; do
+        if [ "$(cat "$out/$target-build.status" 2>/dev/null || echo 1)" -ne 0 ]; then
             grep -v 'ld.gold: warning' "$out/$target-build.log" >&2
             echo "build of $target-fuzzer failed" >&2
             exit 2
@@ -91,12 +128,12 @@ sample_lines() {  # sample_lines <dir> <lines per file> <file...>
 
 make_seeds() {
     local target="$1" dir="$out/seeds/$1"
-    [ -d "$dir" ] && return
+    if [ "$runs" -gt 0 ]; then rm -rf "$dir"; elif [ -d "$dir" ]; then return; fi
     mkdir -p "$dir"
     local text=()
     while IFS= read -r f; do text+=("$f"); done < <(find Fixtures/captures -type f \( -name '*.log' -o -name '*.log.[0-9]' \) | sort)
     local shared=()
-    if [ -d ../shared/corpus ]; then
+    if [ -d ../shared/corpus ] && [ "$runs" -eq 0 ]; then
         while IFS= read -r f; do shared+=("$f"); done < <(find ../shared/corpus -maxdepth 1 -type f ! -name '*.gz' ! -name '*.md' | sort)
     fi
     case "$target" in
@@ -142,16 +179,42 @@ make_seeds() {
 }
 
 # --- Run ---------------------------------------------------------------------------------------------
+runs_for() {  # the --runs count for one target: a plain number, or that target's entry of line=N,envelope=N,...
+    case "$runs_spec" in
+        *=*) tr ',' '\n' <<< "$runs_spec" | sed -n "s/^$1=//p" | head -1 ;;
+        *) echo "$runs_spec" ;;
+    esac
+}
+
 run_target() {
     local target="$1" max_len
     case "$target" in line) max_len=4096 ;; envelope) max_len=512 ;; gzip) max_len=8192 ;; esac
     make_seeds "$target"
     mkdir -p "$out/corpus/$target" "$out/artifacts/$target"
     local log="$out/$target-run.log"
+    local limit=(-max_total_time="$seconds") dirs=("$out/corpus/$target" "$out/seeds/$target") launcher=() rss_limit=2048
+    if [ "$runs" -gt 0 ]; then
+        # Deterministic: a fixed seed and number of runs, an empty working corpus, committed seeds only.
+        rm -rf "$out/corpus/$target"; mkdir -p "$out/corpus/$target"
+        limit=(-runs="$(runs_for "$target")" -seed=1)
+        # Same addresses every run (no ASLR): buffer alignment and address-based hashing then take the
+        # same paths, so that the coverage feedback, and with it every mutation, repeats.
+        command -v setarch > /dev/null && setarch "$(uname -m)" -R true 2> /dev/null && launcher=(setarch "$(uname -m)" -R)
+        # No RSS-watching thread: its allocations, counted while an input runs, would now and then make
+        # libFuzzer suspect a leak and run that input again, shifting every later mutation.
+        rss_limit=0
+        # Nor a re-read of the corpus folder every second (-reload), which runs units again at times that vary;
+        # and no dictionary from traced comparisons (-use_cmp): Swift compares string storage addresses, which
+        # differ from run to run. With these, two runs of the line or envelope target repeat exactly.
+        limit+=(-reload=0 -use_cmp=0)
+        # The gzip target without its reader thread (see GzipFuzzer.swift), for the same reason.
+        export SCANLOG_FUZZ_NO_THREADS=1
+        [ -d "Scripts/fuzz/corpus/$target" ] && dirs+=("Scripts/fuzz/corpus/$target")
+    fi
     # The Swift runtime's own backtracer would catch the trap first and confuse ASan: leave it to libFuzzer.
-    SCANLOG_FUZZ_SKIP_KNOWN=$(( 1 - find_known )) SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}" \
-    "$out/$target-fuzzer" "$out/corpus/$target" "$out/seeds/$target" \
-        -max_total_time="$seconds" -max_len="$max_len" -timeout=20 -rss_limit_mb=2048 \
+    SCANLOG_FUZZ_SKIP_KNOWN=$(( 1 - find_known )) SWIFT_DETERMINISTIC_HASHING=1 SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}" \
+    "${launcher[@]}" "$out/$target-fuzzer" "${dirs[@]}" \
+        "${limit[@]}" -max_len="$max_len" -timeout=20 -rss_limit_mb="$rss_limit" \
         -artifact_prefix="$out/artifacts/$target/" -print_final_stats=1 > "$log" 2>&1
     echo $? > "$out/$target-run.status"
 }
@@ -159,7 +222,11 @@ run_target() {
 for target in "${targets[@]}"; do rm -f "$out/$target-run.status"; done
 running=0
 for target in "${targets[@]}"; do
-    echo "running $target for ${seconds}s (log: .build-fuzz/$target-run.log)"
+    if [ "$runs" -gt 0 ]; then
+        echo "running $target for $(runs_for "$target") runs, seed 1 (log: $out_name/$target-run.log)"
+    else
+        echo "running $target for ${seconds}s (log: $out_name/$target-run.log)"
+    fi
     run_target "$target" &
     running=$((running + 1))
     if [ $running -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi

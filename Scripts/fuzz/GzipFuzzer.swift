@@ -3,13 +3,39 @@
 // ignored; anything else (a trap, a sanitizer report, a broken invariant) is a crash. The inflated bytes must
 // not depend on the buffer sizes: a run with large buffers is the reference.
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 let outputLimit = 1 << 18
+
+/// SCANLOG_FUZZ_NO_THREADS=1 (the deterministic CI run, `Scripts/fuzz.sh --runs`): GzipSource is read on this
+/// thread, without ReadAhead, whose reader thread's coverage varies with scheduling and would make runs differ.
+let fuzzWithoutThreads = getenv("SCANLOG_FUZZ_NO_THREADS").map { String(cString: $0) == "1" } ?? false
 
 /// Inflates `compressed` completely; returns the bytes and the fault, if any.
 func inflateAll(_ compressed: [UInt8], piece: Int, gzipBuffer: Int, chunkSize: Int,
                 _ body: ((UnsafeRawBufferPointer) -> Void)? = nil) -> ([UInt8], InputError?) {
-    let gzip = GzipSource(MemorySource(bytes: compressed, piece: piece), displayName: "fuzz.gz", bufferSize: gzipBuffer)
+    var gzip = GzipSource(MemorySource(bytes: compressed, piece: piece), displayName: "fuzz.gz", bufferSize: gzipBuffer)
     defer { gzip.deallocate() }
+    if fuzzWithoutThreads {
+        var output: [UInt8] = []
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { buffer.deallocate() }
+        do {
+            while output.count < outputLimit {
+                let count = try gzip.read(into: buffer)
+                if count == 0 { break }
+                fuzzCheck(count <= chunkSize, "read \(count) bytes into \(chunkSize)")
+                let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+                output.append(contentsOf: chunk)
+                body?(chunk)
+            }
+        } catch {
+            return (output.count >= outputLimit ? Array(output.prefix(outputLimit)) : output, error)
+        }
+        return (output.count >= outputLimit ? Array(output.prefix(outputLimit)) : output, nil)
+    }
     let reader = ReadAhead(gzip, chunkSize: chunkSize)
     defer { reader.close() }
     var output: [UInt8] = []

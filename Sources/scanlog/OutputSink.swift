@@ -15,10 +15,16 @@ enum OutputSink {
     }
 
     /// Sends what follows to `path` instead of standard output. The temporary file is created new
-    /// (`O_EXCL`, never through a symlink someone planted).
+    /// (`O_EXCL`, never through a symlink someone planted), under a name no one can guess in advance (a
+    /// predictable one planted in a shared directory would only make the run fail, but fail it would).
     static func open(path: String) throws {
-        let temporary = path + ".scanlog-\(getpid()).tmp"
-        let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        var temporary = ""
+        var fd: Int32 = -1
+        for _ in 0..<16 {
+            temporary = path + ".scanlog-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).tmp"
+            fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+            if fd >= 0 || errno != EEXIST { break }
+        }
         guard fd >= 0 else { throw OutputError("cannot create \(temporary): \(String(cString: strerror(errno)))") }
         descriptor = fd
         temporaryPath = temporary

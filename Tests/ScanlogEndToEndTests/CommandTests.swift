@@ -202,7 +202,10 @@ private func sum(_ value: Any?) -> Int? {
             #expect(chmod(path, 0) == 0)
         }
         defer { chmod(path, 0o600) }
-        let result = try Scanlog.run(["analyze", "--year", "2026", path], launcher: launcher)
+        // A readable file beside it: still read whole.
+        let good = scratch.write("good.log", SampleLog.mixed)
+        #expect(chmod(good, 0o644) == 0)
+        let result = try Scanlog.run(["analyze", "--year", "2026", path, good], launcher: launcher)
         if result.status == 127 || result.status == 126 {
             print("note: CommandTests.permissionDenied skipped: the binary cannot run as nobody: \(result.err)")
             return
@@ -210,6 +213,7 @@ private func sum(_ value: Any?) -> Int? {
         #expect(result.status == 2, "\(result)")
         #expect(result.err.contains(path))
         #expect(result.err.contains("permission denied"))
+        #expect(result.out.contains("Lines: 8 read"), "\(result)")
     }
 
     // MARK: usage errors
@@ -270,7 +274,8 @@ private func sum(_ value: Any?) -> Int? {
     // MARK: closed pipe
 
     /// `scanlog analyze big.log | head -1`: the reader goes away after one line; scanlog ends quietly with 0.
-    @Test(arguments: [["--format", "json"], ["--top", "100000"]])
+    /// Also for the streamed formats (JSON Lines, the CSV probes table), which write while the log is still read.
+    @Test(arguments: [["--format", "json"], ["--top", "100000"], ["--format", "jsonl"], ["--format", "csv", "--table", "probes"]])
     func closedPipe(_ format: [String]) throws {
         let scratch = Scratch()
         let path = scratch.write("big.log", SampleLog.manySources(1500))
@@ -305,7 +310,7 @@ private func sum(_ value: Any?) -> Int? {
         process.waitUntilExit()
 
         #expect(!firstLine.isEmpty)
-        #expect(full.out.hasPrefix(String(decoding: firstLine, as: UTF8.self)))
+        #expect(full.stdout.starts(with: firstLine))
         #expect(process.terminationReason == .exit, "killed by signal \(process.terminationStatus)")
         #expect(process.terminationStatus == 0)
         #expect(err.isEmpty, "stderr: \(String(decoding: err, as: UTF8.self))")

@@ -59,13 +59,33 @@ public enum StateStore {
     }
 
     /// The state at `path`; an empty state when there is no file yet. A damaged file is an error.
+    /// Only a regular file is read: not through a symlink (one planted in a shared directory would make scanlog
+    /// read another file as its state; `save` replaces the link, never follows it), nor a FIFO (which would hang).
     public static func load(_ path: String) throws(StateError) -> NightlyState {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            if !FileManager.default.fileExists(atPath: path) { return NightlyState() }
-            throw .io(path: path, reason: "cannot read: \(error.localizedDescription)")
+        let descriptor = Glibc.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == ENOENT { return NightlyState() }
+            if code == ELOOP {
+                throw .io(path: path, reason: "is a symlink, which scanlog does not follow: remove it, or give --state the real path")
+            }
+            throw .io(path: path, reason: "cannot read: \(String(cString: strerror(code)))")
+        }
+        defer { Glibc.close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw .io(path: path, reason: "not a regular file")
+        }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .io(path: path, reason: "cannot read: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            data.append(contentsOf: buffer[0..<count])
         }
         return try NightlyState.decode(data, path: path)
     }
