@@ -11,7 +11,8 @@ import Glibc
     /// ports a night; on day 12 forty sources on 3089/tcp at once.
     struct Days {
         static let popular = [22, 23, 80, 443, 445, 3389, 8080, 5900, 1433, 3306, 6379, 25, 110, 143, 8443]
-        var random = SplitMix(seed: 42)
+        /// Deterministic (`SeededRandom`, beside the bad-input tests): the numbers must not change from run to run.
+        var random = SeededRandom(seed: 42)
         var sourcePort = 1024
         /// Background sources a day.
         var background = 60
@@ -27,27 +28,13 @@ import Glibc
         mutating func day(_ day: Int) -> String {
             var probes: [(Int, String, Int)] = []
             for _ in 0..<background {
-                let source = "\(random.next(1...223)).\(random.next(0...255)).\(random.next(0...255)).\(random.next(1...254))"
-                probes.append((random.next(0...86_399), source, Self.popular[random.next(0...Self.popular.count - 1)]))
+                let source = "\(Int.random(in: 1...223, using: &random)).\(Int.random(in: 0...255, using: &random)).\(Int.random(in: 0...255, using: &random)).\(Int.random(in: 1...254, using: &random))"
+                probes.append((Int.random(in: 0...86_399, using: &random), source, Self.popular[Int.random(in: 0...Self.popular.count - 1, using: &random)]))
             }
-            if day >= 5 { for port in [22, 3389] { probes.append((random.next(0...86_399), "203.0.113.77", port)) } }
-            if day >= 3 { for port in (1000 + (day - 3) * 5)..<(1005 + (day - 3) * 5) { probes.append((random.next(0...86_399), "192.0.2.55", port)) } }
+            if day >= 5 { for port in [22, 3389] { probes.append((Int.random(in: 0...86_399, using: &random), "203.0.113.77", port)) } }
+            if day >= 3 { for port in (1000 + (day - 3) * 5)..<(1005 + (day - 3) * 5) { probes.append((Int.random(in: 0...86_399, using: &random), "192.0.2.55", port)) } }
             if day == 12 { for index in 0..<40 { probes.append((36_000 + index * 60, "100.\(64 + index).\(index).\(index + 1)", 3089)) } }
             return probes.sorted { $0.0 < $1.0 }.map { line(day: day, second: $0.0, source: $0.1, port: $0.2) + "\n" }.joined()
-        }
-    }
-
-    /// A small deterministic generator (the test's numbers must not change from run to run).
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next(_ range: ClosedRange<Int>) -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            return range.lowerBound + Int(z % UInt64(range.count))
         }
     }
 
