@@ -90,6 +90,9 @@ public struct DailyTally: Sendable {
         return "\(date.year)-\(two(date.month))-\(two(date.day))"
     }
 
+    /// The distinct days this tally's probes fall on.
+    public var days: Set<Int> { Set(sourceDays.keys.map { Int($0.day) }) }
+
     /// The distinct days this tally's probes fall on, per source address.
     var daysBySource: [IPAddress: Set<Int>] {
         var days: [IPAddress: Set<Int>] = [:]

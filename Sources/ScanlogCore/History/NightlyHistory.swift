@@ -26,10 +26,9 @@ extension HistorySession {
         }
         var report = try report(path: path, keepDays: keepDays, now: now)
         if hadHistory {
-            let tonight = Set(tally.daysBySource.values.joined())
-            let earlier = try observedDays(in: (report.firstDay ?? 0)...(report.lastDay ?? 0)).values
-                .reduce(into: Set<Int>()) { $0.formUnion($1) }.subtracting(tonight)
-            analysis.classification.judgedWithHistory(span: analysis.accounting.seen.seconds, earlierDays: earlier.count)
+            // Tonight's days are all in the history by now: the rest are earlier ones.
+            let earlier = report.daysWithProbes - tally.days.count
+            analysis.classification.judgedWithHistory(span: analysis.accounting.seen.seconds, earlierDays: max(0, earlier))
         }
         report.newPorts = newPorts
         report.eventsFromHistory = crossNight
