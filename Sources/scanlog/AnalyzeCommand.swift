@@ -92,7 +92,7 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     func run() throws {
-        OutputSink.ignoreBrokenPipeSignal()
+        OutputSink.setUpSignals()
         var options = try makeOptions(now: Int64(time(nil)))
         if let output {
             do { try OutputSink.open(path: output) } catch { OutputSink.printError("\(error)"); throw ExitCode(2) }

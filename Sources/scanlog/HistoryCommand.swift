@@ -62,7 +62,7 @@ struct HistoryCommand: ParsableCommand {
     }
 
     func run() throws {
-        OutputSink.ignoreBrokenPipeSignal()
+        OutputSink.setUpSignals()
         let path = history ?? HistoryStore.defaultPath(statePath: state ?? StateStore.defaultPath())
         do {
             let store = try HistoryStore(path: path, create: false, readOnly: true)

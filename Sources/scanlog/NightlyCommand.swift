@@ -77,7 +77,7 @@ struct NightlyCommand: ParsableCommand {
     }
 
     func run() throws {
-        OutputSink.ignoreBrokenPipeSignal()
+        OutputSink.setUpSignals()
         var options = try makeOptions()
         let statePath = state ?? StateStore.defaultPath()
 

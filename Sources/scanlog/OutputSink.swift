@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ScanlogCore
 
 /// Where reports go: standard output, or a file written atomically (a temporary file beside it, renamed into
 /// place when the report is complete). A closed pipe (`scanlog ... | head`) ends the program quietly.
@@ -9,9 +10,11 @@ enum OutputSink {
     nonisolated(unsafe) private static var temporaryPath: String?
     nonisolated(unsafe) private static var finalPath: String?
 
-    /// Call once at start: a write to a closed pipe then fails with EPIPE instead of killing the process.
-    static func ignoreBrokenPipeSignal() {
+    /// Call once at start: a write to a closed pipe then fails with EPIPE instead of killing the process, and
+    /// an interrupted or terminated run removes the temporary files it was writing.
+    static func setUpSignals() {
         signal(SIGPIPE, SIG_IGN)
+        TemporaryFiles.removeOnTerminatingSignals()
     }
 
     /// Sends what follows to `path` instead of standard output. The temporary file is created new
@@ -26,6 +29,7 @@ enum OutputSink {
             if fd >= 0 || errno != EEXIST { break }
         }
         guard fd >= 0 else { throw OutputError("cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        TemporaryFiles.register(temporary)
         descriptor = fd
         temporaryPath = temporary
         finalPath = path
@@ -34,7 +38,10 @@ enum OutputSink {
     /// Makes the output file appear complete, or not at all.
     static func commit() throws {
         guard let temporary = temporaryPath, let path = finalPath else { return }
-        defer { temporaryPath = nil }
+        defer {
+            temporaryPath = nil
+            TemporaryFiles.unregister(temporary)
+        }
         guard fsync(descriptor) == 0, Glibc.close(descriptor) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)

@@ -104,6 +104,37 @@ private func sum(_ value: Any?) -> Int? {
         #expect(int(try Self.summary(result)["lines"]) == 308)
     }
 
+    /// A run killed while its report is being written (`--output`, standard input still open) leaves no
+    /// temporary file behind and no half report, and ends with the signal.
+    @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
+    func killedWhileWritingLeavesNoTemporaryFile(_ signalNumber: Int32) throws {
+        let scratch = Scratch()
+        let report = scratch.path("report.json")
+        let process = Process()
+        process.executableURL = try Scanlog.requireExecutable()
+        process.arguments = ["analyze", "--format", "json", "--output", report, "-"]
+        let input = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { try? input.fileHandleForWriting.close() }
+        try input.fileHandleForWriting.write(contentsOf: Data(SampleLog.manySources(50).utf8))
+        func leftovers() -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: scratch.url.path)) ?? [] }
+        // The temporary file exists once the output is opened, before standard input is read.
+        var waited = 0
+        while !leftovers().contains(where: { $0.hasSuffix(".tmp") }) && waited < 2000 {
+            usleep(10_000)
+            waited += 1
+        }
+        try #require(leftovers().contains { $0.hasSuffix(".tmp") }, "no temporary output file appeared")
+        kill(process.processIdentifier, signalNumber)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(process.terminationStatus == signalNumber)
+        #expect(leftovers().isEmpty, "left behind: \(leftovers())")
+    }
+
     /// A gzip stream on standard input that breaks off: exit 2, the message names standard input, and every line
     /// before the break is counted.
     @Test func truncatedGzipOnStandardInput() throws {

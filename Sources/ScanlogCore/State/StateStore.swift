@@ -103,6 +103,8 @@ public enum StateStore {
         guard descriptor >= 0 else {
             throw .io(path: path, reason: "cannot create \(temporary): \(String(cString: strerror(errno)))")
         }
+        TemporaryFiles.register(temporary)
+        defer { TemporaryFiles.unregister(temporary) }
         func fail(_ what: String) -> StateError {
             let reason = String(cString: strerror(errno))
             Glibc.close(descriptor)
