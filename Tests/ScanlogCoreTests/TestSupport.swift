@@ -48,7 +48,7 @@ final class TemporaryDirectory {
     @discardableResult
     func write(_ name: String, _ data: Data) -> String {
         let path = url.appendingPathComponent(name).path
-        FileManager.default.createFile(atPath: path, contents: data)
+        _ = FileManager.default.createFile(atPath: path, contents: data)
         return path
     }
 

@@ -14,15 +14,20 @@ public struct Analysis: Sendable {
     /// Whether any input could not be read fully.
     public var hadInputErrors: Bool { inputs.contains { $0.error != nil } }
 
-    /// Reads the inputs, rotated sets oldest first, and folds them into one analysis.
+    /// Reads the inputs, rotated sets oldest first, and folds them into one analysis. Parsing runs on a second
+    /// thread ahead of the aggregation (`PipelinedReader`) unless `options.parallelParsing` is off.
     public static func run(_ specs: [InputSpec], options: AnalysisOptions = AnalysisOptions()) -> Analysis {
         var analysis = Analysis()
         analysis.aggregator.filter = options.filter
-        var years: YearInference?
-        for spec in RotationOrder.sorted(specs) {
-            var endOffset: UInt64 = 0
-            analysis.inputs.append(LogReader.read(spec, options: options, years: &years, into: &analysis.aggregator, endOffset: &endOffset))
-            analysis.endOffsets.append(endOffset)
+        let ordered = RotationOrder.sorted(specs)
+        let pipelined = options.parallelParsing && !ordered.isEmpty && PipelinedReader.read(ordered, options: options, into: &analysis)
+        if !pipelined {
+            var years: YearInference?
+            for spec in ordered {
+                var endOffset: UInt64 = 0
+                analysis.inputs.append(LogReader.read(spec, options: options, years: &years, into: &analysis.aggregator, endOffset: &endOffset))
+                analysis.endOffsets.append(endOffset)
+            }
         }
         analysis.classification = Classification.classify(analysis.aggregator, config: options.classifier)
         return analysis

@@ -21,6 +21,9 @@ public struct AnalysisOptions {
     /// Leave a plain file's last line uncounted when it has no newline yet (it is still being written):
     /// `Analysis.endOffsets` then stay before it, and the next `scanlog nightly` reads it whole.
     public var holdPartialLastLine = false
+    /// Frame and parse on a second thread, a few thousand lines ahead of the aggregation (and into the next
+    /// input while the aggregation finishes the previous one); false reads on the calling thread. Same results.
+    public var parallelParsing = true
 
     public init() {}
 }

@@ -1,0 +1,200 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Lines of one input, in order, and what the aggregator needs besides them. Reused: the buffers keep their
+/// capacity. Owned by one thread at a time, handed over under the stage's lock.
+final class ParsedBatch: @unchecked Sendable {
+    /// Its place in the stage's ring.
+    let slot: Int
+    var lines: [ParsedLine] = []
+    /// Host names and prefixes the parser interned since the input's previous batch (numbers go on from there).
+    var newHosts: [String] = []
+    var newPrefixes: [String] = []
+    /// After the first `afterLines` lines: the input's bytes read and lines framed so far (`AnalysisOptions.progress`).
+    var progress: [(afterLines: Int, bytes: UInt64, lines: Int)] = []
+    /// Set on the input's last batch.
+    var end: InputParsing.End?
+
+    init(slot: Int) { self.slot = slot }
+}
+
+/// Frames and parses the inputs, one after another, on its own thread, a few batches ahead of the aggregator,
+/// so that parsing on one core overlaps with aggregation on the other (and the next input is parsed while the
+/// aggregator still folds the end of the previous one). Each input is read by its own `ReadAhead`.
+///
+/// The batches go round a small ring like `ReadAhead`'s chunks: memory stays at `depth` batches.
+final class ParseStage: @unchecked Sendable {
+    private let specs: [InputSpec]
+    private let settings: InputParsing.Settings
+    /// Whether to note the bytes and lines read after every chunk (`AnalysisOptions.progress`).
+    private let reportsProgress: Bool
+    private let batchSize: Int
+    private let batches: [ParsedBatch]
+    private var filled: [Int] = []
+    private var free: [Int]
+    private var finished = false
+    private var stopping = false
+    private var mutex = pthread_mutex_t()
+    private var changed = pthread_cond_t()
+    private var thread = pthread_t()
+    private var started = false
+
+    /// Starts the parser thread over `specs` (in reading order); nil if the thread cannot be started.
+    static func start(_ specs: [InputSpec], options: AnalysisOptions, batchSize: Int = 4096, depth: Int = 4) -> ParseStage? {
+        let stage = ParseStage(specs, options: options, batchSize: batchSize, depth: depth)
+        let context = Unmanaged.passRetained(stage).toOpaque()
+        stage.started = pthread_create(&stage.thread, nil, { context in
+            let stage = Unmanaged<ParseStage>.fromOpaque(context!).takeRetainedValue()
+            stage.produce()
+            return nil
+        }, context) == 0
+        if !stage.started {
+            Unmanaged<ParseStage>.fromOpaque(context).release()
+            return nil
+        }
+        return stage
+    }
+
+    private init(_ specs: [InputSpec], options: AnalysisOptions, batchSize: Int, depth: Int) {
+        self.specs = specs
+        settings = InputParsing.Settings(options)
+        reportsProgress = options.progress != nil
+        self.batchSize = max(1, batchSize)
+        batches = (0..<max(2, depth)).map { ParsedBatch(slot: $0) }
+        free = Array(batches.indices)
+        pthread_mutex_init(&mutex, nil)
+        pthread_cond_init(&changed, nil)
+    }
+
+    // MARK: The aggregating thread
+
+    /// Hands the next batch to `body`; returns false once every input's last batch has been handed out.
+    func next(_ body: (ParsedBatch) -> Void) -> Bool {
+        pthread_mutex_lock(&mutex)
+        while filled.isEmpty && !finished { pthread_cond_wait(&changed, &mutex) }
+        guard !filled.isEmpty else {
+            pthread_mutex_unlock(&mutex)
+            return false
+        }
+        let index = filled.removeFirst()
+        pthread_mutex_unlock(&mutex)
+
+        body(batches[index])
+
+        pthread_mutex_lock(&mutex)
+        free.append(index)
+        pthread_cond_broadcast(&changed)
+        pthread_mutex_unlock(&mutex)
+        return true
+    }
+
+    /// Stops the parser thread (wherever it is) and waits for it; it closes its reader and input first.
+    func close() {
+        guard started else { return }
+        pthread_mutex_lock(&mutex)
+        stopping = true
+        pthread_cond_broadcast(&changed)
+        pthread_mutex_unlock(&mutex)
+        pthread_join(thread, nil)
+        started = false
+    }
+
+    deinit {
+        close()
+        pthread_cond_destroy(&changed)
+        pthread_mutex_destroy(&mutex)
+    }
+
+    // MARK: The parser thread
+
+    private func produce() {
+        // An explicit --year carries its state from file to file, as in `LogReader.read`.
+        var carried: YearInference?
+        for spec in specs {
+            guard parse(spec, years: &carried) else { break }
+        }
+        pthread_mutex_lock(&mutex)
+        finished = true
+        pthread_cond_broadcast(&changed)
+        // Wait for `close` to join: a probe sink may end the process (a report that cannot be written) before
+        // `close` is reached, and a thread must not be left finished but never joined.
+        while !stopping { pthread_cond_wait(&changed, &mutex) }
+        pthread_mutex_unlock(&mutex)
+    }
+
+    /// A free batch, emptied; nil when the stage is stopping.
+    private func take() -> ParsedBatch? {
+        pthread_mutex_lock(&mutex)
+        while free.isEmpty && !stopping { pthread_cond_wait(&changed, &mutex) }
+        if stopping {
+            pthread_mutex_unlock(&mutex)
+            return nil
+        }
+        let index = free.removeFirst()
+        pthread_mutex_unlock(&mutex)
+        let batch = batches[index]
+        batch.lines.removeAll(keepingCapacity: true)
+        batch.newHosts.removeAll(keepingCapacity: true)
+        batch.newPrefixes.removeAll(keepingCapacity: true)
+        batch.progress.removeAll(keepingCapacity: true)
+        batch.end = nil
+        return batch
+    }
+
+    private func publish(_ batch: ParsedBatch) {
+        pthread_mutex_lock(&mutex)
+        filled.append(batch.slot)
+        pthread_cond_broadcast(&changed)
+        pthread_mutex_unlock(&mutex)
+    }
+
+    /// Reads, frames and parses one input into batches (`InputParsing`), the last one carrying the input's end.
+    /// Returns false when the stage was stopped.
+    private func parse(_ spec: InputSpec, years carried: inout YearInference?) -> Bool {
+        guard var batch = take() else { return false }
+        // The batch's lines and progress marks are filled here and swapped into the batch when it is handed over.
+        var lines: [ParsedLine] = []
+        var marks: [(afterLines: Int, bytes: UInt64, lines: Int)] = []
+        swap(&lines, &batch.lines)
+        swap(&marks, &batch.progress)
+        lines.reserveCapacity(batchSize)
+        var shippedHosts = 1
+        var shippedPrefixes = 1
+        var stopped = false
+        let batchSize = self.batchSize
+
+        func fillIn(_ batch: ParsedBatch, hosts: [String], prefixes: [String]) {
+            swap(&lines, &batch.lines)
+            swap(&marks, &batch.progress)
+            if shippedHosts < hosts.count { batch.newHosts.append(contentsOf: hosts[shippedHosts...]) }
+            shippedHosts = max(shippedHosts, hosts.count)
+            if shippedPrefixes < prefixes.count { batch.newPrefixes.append(contentsOf: prefixes[shippedPrefixes...]) }
+            shippedPrefixes = max(shippedPrefixes, prefixes.count)
+        }
+        let reportsProgress = self.reportsProgress
+        let end = InputParsing.parse(
+            spec, settings: settings, years: &carried, isStopped: { stopped },
+            line: { line, parser in
+                lines.append(line)
+                guard lines.count >= batchSize else { return }
+                fillIn(batch, hosts: parser.hosts.strings, prefixes: parser.prefixes.strings)
+                publish(batch)
+                guard let next = take() else {
+                    stopped = true
+                    return
+                }
+                batch = next
+                swap(&lines, &batch.lines)
+                swap(&marks, &batch.progress)
+            },
+            afterChunk: { bytes, framed in
+                if reportsProgress { marks.append((lines.count, bytes, framed)) }
+            })
+        guard let end else { return false }
+        fillIn(batch, hosts: end.hosts, prefixes: end.prefixes)
+        batch.end = end
+        publish(batch)
+        return true
+    }
+}
