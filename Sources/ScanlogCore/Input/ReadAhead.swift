@@ -71,8 +71,14 @@ public final class ReadAhead: @unchecked Sendable {
             }
             let done = finished
             pthread_cond_broadcast(&changed)
+            if done {
+                // Wait for `close` to join: the consumer may end the process (a report that cannot be written)
+                // first, and a thread must not be left finished but never joined.
+                while !stopping { pthread_cond_wait(&changed, &mutex) }
+                pthread_mutex_unlock(&mutex)
+                return
+            }
             pthread_mutex_unlock(&mutex)
-            if done { return }
         }
     }
 
