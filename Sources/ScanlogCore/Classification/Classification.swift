@@ -5,11 +5,18 @@ public struct Classification: Sendable {
     public var ports: [PortKey: PortVerdict] = [:]
     /// Targeted events, earliest first.
     public var events: [Event] = []
-    /// Notes on the whole log: provisional verdicts, rate-limited logging.
-    public var notes: [String] = []
+    /// Notes on the whole log: how far its time span (and the history) carries the verdicts, then the rest.
+    public var notes: [String] { (coverageNote.map { [$0] } ?? []) + logNotes }
+    /// Notes other than the coverage one (rate-limited logging).
+    var logNotes: [String] = []
     /// Sources in own networks, ignored.
     public var ownSources = 0
+    /// Whether the log is too short for the verdicts that need days (`ClassifierConfig.provisionalHours`).
     public var provisional = false
+    /// Seconds from the log's first record to its last.
+    var span: Int64 = 0
+    /// Days of history before tonight's log that judged the slow behaviour (`judgedWithHistory`).
+    var earlierHistoryDays = 0
 
     public init() {}
 
@@ -18,13 +25,10 @@ public struct Classification: Sendable {
     /// Classifies every source, finds distributed groups, derives port verdicts and events. Deterministic.
     public static func classify(_ aggregator: Aggregator, config: ClassifierConfig = ClassifierConfig()) -> Classification {
         var result = Classification()
-        let span = aggregator.accounting.seen.seconds
-        result.provisional = span < config.provisionalHours * 3600
-        if result.provisional {
-            result.notes.append(provisionalNote(span: span))
-        }
+        result.span = aggregator.accounting.seen.seconds
+        result.provisional = result.span < config.provisionalHours * 3600
         if aggregator.sawUFWPrefix, aggregator.busiestMinuteRecords <= 13, aggregator.accounting.records >= 100 {
-            result.notes.append("the log looks rate-limited (never more than \(aggregator.busiestMinuteRecords) records a minute; ufw logs at most 3 a minute after a burst of 10): rates are floors")
+            result.logNotes.append("the log looks rate-limited (never more than \(aggregator.busiestMinuteRecords) records a minute; ufw logs at most 3 a minute after a burst of 10): rates are floors")
         }
         let features = aggregator.sources.enumerated().compactMap { index, bucket -> SourceFeatures? in
             if config.ownNetworks.contains(where: { $0.contains(bucket.address) }) { return nil }
@@ -68,15 +72,20 @@ public struct Classification: Sendable {
         return result
     }
 
-    static func provisionalNote(span: Int64) -> String {
-        "the log covers only \(TextFormatting.duration(seconds: span)): verdicts that need days (slow scans, returning sources) are provisional"
+    /// A short log's verdicts that need days are provisional, unless the history's earlier days judged them.
+    var coverageNote: String? {
+        guard provisional else { return nil }
+        let covered = TextFormatting.duration(seconds: span)
+        if earlierHistoryDays > 0 {
+            return "tonight's log covers \(covered); slow scans and returning sources are judged with the \(earlierHistoryDays) earlier day(s) of the history"
+        }
+        return "the log covers only \(covered): verdicts that need days (slow scans, returning sources) are provisional"
     }
 
     /// With a history of `earlierDays` days before tonight's log, slow behaviour is judged across nights
-    /// (`addCrossNightFindings`): the provisional note says so instead.
-    public mutating func judgedWithHistory(span: Int64, earlierDays: Int) {
-        guard provisional, earlierDays > 0, let index = notes.firstIndex(of: Self.provisionalNote(span: span)) else { return }
-        notes[index] = "tonight's log covers \(TextFormatting.duration(seconds: span)); slow scans and returning sources are judged with the \(earlierDays) earlier day(s) of the history"
+    /// (`addCrossNightFindings`): the coverage note says so instead of calling the verdicts provisional.
+    public mutating func judgedWithHistory(earlierDays: Int) {
+        earlierHistoryDays = earlierDays
     }
 
     /// Events earliest first, numbered E1, E2, ... in that order; each member source gets its event's number.

@@ -28,7 +28,7 @@ extension HistorySession {
         if hadHistory {
             // Tonight's days are all in the history by now: the rest are earlier ones.
             let earlier = report.daysWithProbes - tally.days.count
-            analysis.classification.judgedWithHistory(span: analysis.accounting.seen.seconds, earlierDays: max(0, earlier))
+            analysis.classification.judgedWithHistory(earlierDays: max(0, earlier))
         }
         report.newPorts = newPorts
         report.eventsFromHistory = crossNight
