@@ -83,6 +83,15 @@ import Glibc
             let events = try #require(json["events"] as? [[String: Any]])
             kindsByNight.append(events.compactMap { $0["kind"] as? String }.sorted())
             nightlyProbes += try #require((json["summary"] as? [String: Any])?["probes"] as? Int)
+            // A night's log covers less than a day: its slow verdicts are provisional on the first night, and
+            // judged with the earlier nights after it.
+            let coverage = (json["notes"] as? [String] ?? []).first ?? ""
+            #expect(json["provisional"] as? Bool == true)
+            if night == 0 {
+                #expect(coverage.hasSuffix("are provisional"), "\(coverage)")
+            } else {
+                #expect(coverage.hasSuffix("judged with the \(night) earlier day(s) of the history"), "night \(night): \(coverage)")
+            }
             let history = try #require(json["history"] as? [String: Any], "night \(night): no history member")
             let notes = history["notes"] as? [String] ?? []
             if night == 0 { #expect(notes.contains { $0.contains("starts tonight") }, "\(notes)") }
