@@ -74,56 +74,12 @@ struct BackgroundSummary: Sendable {
     var days: Int { Int(storedDays) }
     var firstPorts: SIMD3<UInt32> { SIMD3(port0, port1, port2) }
 
-    /// `1 probe(s) on 1 port(s) (49515/tcp) in 1 visit(s); below every targeting threshold`, written as bytes
-    /// (the JSON report words one per background source).
+    /// `1 probe(s) on 1 port(s) (49515/tcp) in 1 visit(s); below every targeting threshold` (worded by
+    /// `appendText`, which the JSON report calls straight into its buffer).
     var text: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(128)
-        func append(_ literal: StaticString) {
-            bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
-        }
-        func decimal(_ value: UInt64, grouped: Bool = false) {
-            // Digits from the most significant; `index` counts the digits still to come after this one.
-            var divisor: UInt64 = 1
-            var index = 0
-            while value / divisor >= 10 {
-                divisor *= 10
-                index += 1
-            }
-            while true {
-                bytes.append(0x30 &+ UInt8(value / divisor % 10))
-                if index == 0 { break }
-                if grouped && index % 3 == 0 { bytes.append(0x2C) }
-                divisor /= 10
-                index -= 1
-            }
-        }
-        decimal(probes, grouped: true)
-        append(" probe(s) on ")
-        decimal(UInt64(portCount))
-        append(" port(s) (")
-        for index in 0..<min(portCount, 3) {
-            if index > 0 { append(", ") }
-            let key = PortKey(packed: firstPorts[index])
-            if let number = key.number, !key.proto.isICMP {
-                decimal(UInt64(number))
-                bytes.append(0x2F)
-                bytes.append(contentsOf: key.proto.name.utf8)
-            } else {
-                bytes.append(contentsOf: key.description.utf8)
-            }
-        }
-        if portCount > 3 { append(", ...") }
-        append(") in ")
-        decimal(UInt64(visits))
-        append(" visit(s)")
-        if days > 1 {
-            append(" on ")
-            decimal(UInt64(days))
-            append(" days")
-        }
-        append("; below every targeting threshold")
-        return String(decoding: bytes, as: UTF8.self)
+        var bytes = ByteBuffer()
+        appendText(to: &bytes, escapingForJSON: false)
+        return String(decoding: bytes.array, as: UTF8.self)
     }
 }
 

@@ -19,46 +19,16 @@ public enum AnalysisCSV {
         switch table {
         case .ports:
             csv.header(portColumns)
-            for bucket in analysis.portsByProbes.prefix(top ?? .max) {
-                let info = PortDescription(bucket.key)
-                let verdict = classification.ports[bucket.key]
-                csv.text(bucket.key.proto.name)
-                csv.number(bucket.key.port)
-                csv.number(bucket.key.icmpType)
-                csv.number(bucket.probes)
-                csv.number(bucket.sourceCount)
-                csv.number(bucket.targetCount)
-                csv.text(bucket.seen.first?.rfc3339())
-                csv.text(bucket.seen.last?.rfc3339())
-                csv.text(info.service)
-                csv.text(info.status)
-                csv.text(info.note)
-                csv.text(verdict?.verdict.rawValue)
-                csv.list(verdict?.evidence ?? [])
-                csv.endRow()
-            }
+            let ports = Array(analysis.portsByProbes.prefix(top ?? .max))
+            ParallelBlocks.render(count: ports.count, blockSize: ParallelBlocks.portRows, render: { range, out in
+                writePortRows(ports[range], classification: classification, to: &out)
+            }, emit: { _, block in csv.appendRows(block) })
         case .sources:
             csv.header(sourceColumns)
-            for id in analysis.sourceIDsByProbes.prefix(top ?? .max) {
-                let bucket = analysis.aggregator.sources[Int(id)]
-                let verdict = classification.verdict(forSource: id)
-                csv.text(bucket.address.description)
-                csv.number(bucket.probes)
-                csv.number(bucket.portCount)
-                csv.number(bucket.targetCount)
-                csv.text(bucket.seen.first?.rfc3339())
-                csv.text(bucket.seen.last?.rfc3339())
-                csv.number(bucket.visits)
-                csv.number(bucket.days.count)
-                csv.number(bucket.retransmissions)
-                csv.text(verdict?.threatClass.rawValue)
-                csv.text(verdict?.kind.rawValue)
-                csv.number(verdict.map { AnalysisJSON.rounded($0.confidence) })
-                csv.text(verdict?.fingerprint?.name)
-                csv.list(verdict?.evidence ?? [])
-                csv.text(verdict?.eventID)
-                csv.endRow()
-            }
+            let ids = Array(analysis.sourceIDsByProbes.prefix(top ?? .max))
+            ParallelBlocks.render(count: ids.count, blockSize: ParallelBlocks.sourceRows, render: { range, out in
+                writeSourceRows(ids[range], of: analysis, to: &out)
+            }, emit: { _, block in csv.appendRows(block) })
         case .events:
             csv.header(eventColumns)
             for event in classification.events.prefix(top ?? .max) {

@@ -69,52 +69,31 @@ public enum AnalysisJSON {
                 json.endObject()
             }
         }
+        let (ports, ids) = sortedRows(analysis)
         json.arrayMember("ports") { json in
-            for bucket in analysis.portsByProbes {
-                json.beginObject()
-                writePortKey(bucket.key, to: &json)
-                let info = PortDescription(bucket.key)
-                json.member("service", info.service)
-                json.member("status", info.status)
-                json.member("note", info.note)
-                let verdict = classification.ports[bucket.key]
-                json.member("class", verdict?.verdict.rawValue)
-                json.arrayMember("evidence") { json in for line in verdict?.evidence ?? [] { json.string(line) } }
-                json.member("probes", bucket.probes)
-                json.member("sources", bucket.sourceCount)
-                json.member("targets", bucket.targetCount)
-                json.member("first_seen", bucket.seen.first?.rfc3339())
-                json.member("last_seen", bucket.seen.last?.rfc3339())
-                json.endObject()
-            }
+            ParallelBlocks.render(count: ports.count, blockSize: ParallelBlocks.portRows, render: { range, out in
+                writePorts(ports[range], classification: classification, to: &out)
+            }, emit: { range, block in json.appendValues(block, count: range.count) })
         }
         json.arrayMember("sources") { json in
-            for id in analysis.sourceIDsByProbes {
-                let bucket = analysis.aggregator.sources[Int(id)]
-                json.beginObject()
-                json.member("ip", bucket.address.description)
-                json.member("probes", bucket.probes)
-                json.member("ports", bucket.portCount)
-                json.member("targets", bucket.targetCount)
-                json.member("first_seen", bucket.seen.first?.rfc3339())
-                json.member("last_seen", bucket.seen.last?.rfc3339())
-                json.member("visits", bucket.visits)
-                json.member("days", bucket.days.count)
-                json.member("retransmissions", bucket.retransmissions)
-                let verdict = classification.verdict(forSource: id)
-                json.member("class", verdict?.threatClass.rawValue)
-                json.member("kind", verdict?.kind.rawValue)
-                json.key("confidence"); if let verdict { json.number(rounded(verdict.confidence)) } else { json.null() }
-                json.member("fingerprint", verdict?.fingerprint?.name)
-                json.arrayMember("evidence") { json in for line in verdict?.evidence ?? [] { json.string(line) } }
-                json.member("event", verdict?.eventID)
-                json.endObject()
-            }
+            ParallelBlocks.render(count: ids.count, blockSize: ParallelBlocks.sourceRows, render: { range, out in
+                writeSources(ids[range], of: analysis, to: &out)
+            }, emit: { range, block in json.appendValues(block, count: range.count) })
         }
         if let history = analysis.history { writeHistory(history, to: &json) }
         json.endObject()
         json.newline()
         json.finish()
+    }
+
+    /// The ports and the source numbers in report order, sorted on two threads for a large report; the port
+    /// registry is decoded meanwhile when port rows will describe a port.
+    static func sortedRows(_ analysis: Analysis) -> (ports: [PortBucket], sourceIDs: [UInt32]) {
+        ParallelBlocks.pair(parallel: analysis.aggregator.sources.count + analysis.aggregator.ports.count >= 8192, {
+            let ports = analysis.portsByProbes
+            if ports.contains(where: { $0.key.port != nil }) { _ = PortRegistry.shared }
+            return ports
+        }, { analysis.sourceIDsByProbes })
     }
 
     /// The `history` member (`scanlog nightly` only).
@@ -170,22 +149,38 @@ extension AnalysisJSON {
     /// One probe as a JSON Lines record (`--format jsonl`), with the same names as the CSV probes table.
     public static func writeProbe(_ probe: ProbeRow, to json: inout JSONWriter) {
         let record = probe.record
-        json.beginObject()
-        json.member("time", record.time?.rfc3339(fractional: true))
-        json.member("host", probe.host.isEmpty ? nil : probe.host)
-        json.member("action", record.action.name)
-        json.member("src", record.source.description)
-        json.member("dst", record.destination.description)
-        json.member("proto", record.proto.name)
-        json.key("spt"); json.optionalNumber(record.hasPorts ? record.sourcePort : nil)
-        json.key("dpt"); json.optionalNumber(record.hasPorts ? record.destinationPort : nil)
-        json.key("icmp_type"); json.optionalNumber(record.hasICMPType ? record.icmpType : nil)
-        json.member("flags", record.tcpFlags.names)
-        json.member("ttl", record.ttl)
-        json.member("len", record.length)
-        json.member("prefix", probe.prefix)
-        json.member("count", record.repeatCount)
-        json.endObject()
+        json.rawValue { out, cache in
+            out.append("{\"time\":")
+            cache.times.appendQuoted(record.time, fractional: true, to: &out)
+            out.append(",\"host\":")
+            out.appendOptionalJSONString(probe.host.isEmpty ? nil : probe.host)
+            out.append(",\"action\":")
+            out.appendJSONString(record.action.name)
+            out.append(",\"src\":\"")
+            out.appendAddress(record.source)
+            out.append("\",\"dst\":\"")
+            out.appendAddress(record.destination)
+            out.append("\",\"proto\":\"")
+            out.appendProtocolName(record.proto, escapingForJSON: true)
+            out.append(UInt8(ascii: "\""))
+            out.append(",\"spt\":")
+            out.appendOptionalInteger(record.hasPorts ? record.sourcePort : nil)
+            out.append(",\"dpt\":")
+            out.appendOptionalInteger(record.hasPorts ? record.destinationPort : nil)
+            out.append(",\"icmp_type\":")
+            out.appendOptionalInteger(record.hasICMPType ? record.icmpType : nil)
+            out.append(",\"flags\":")
+            cache.appendQuotedNames(of: record.tcpFlags, to: &out)
+            out.append(",\"ttl\":")
+            out.appendInteger(record.ttl)
+            out.append(",\"len\":")
+            out.appendInteger(record.length)
+            out.append(",\"prefix\":")
+            out.appendJSONString(probe.prefix)
+            out.append(",\"count\":")
+            out.appendInteger(record.repeatCount)
+            out.append(UInt8(ascii: "}"))
+        }
         json.newline()
     }
 }

@@ -3,43 +3,34 @@
 /// OWASP's CSV-injection rule: a text cell starting with `=`, `+`, `-`, `@`, tab or CR is prefixed with `'`
 /// so that no spreadsheet runs it as a formula. Numbers are written with `number` and stay numbers.
 public struct CSVWriter {
-    public private(set) var bytes: [UInt8] = []
+    private var buffer = ByteBuffer(capacity: 1 << 17)
     private let flush: ((UnsafeRawBufferPointer) -> Void)?
     private var cellsInRow = 0
 
     public init(flush: ((UnsafeRawBufferPointer) -> Void)? = nil) {
         self.flush = flush
-        bytes.reserveCapacity(1 << 16)
     }
 
-    public var output: String { String(decoding: bytes, as: UTF8.self) }
+    /// What is buffered (all of the table when there is no `flush`).
+    public var bytes: [UInt8] { buffer.array }
+
+    public var output: String { buffer.withUnsafeBytes { String(decoding: $0, as: UTF8.self) } }
 
     public mutating func text(_ value: String?) {
         separate()
-        guard let value, !value.isEmpty else { return }
-        var cell = value
-        if let first = cell.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { cell = "'" + cell }
-        if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            bytes.append(UInt8(ascii: "\""))
-            for byte in cell.utf8 {
-                bytes.append(byte)
-                if byte == UInt8(ascii: "\"") { bytes.append(byte) }
-            }
-            bytes.append(UInt8(ascii: "\""))
-        } else {
-            bytes.append(contentsOf: cell.utf8)
-        }
+        guard let value else { return }
+        buffer.appendCSVText(value)
     }
 
     /// A number cell (negative numbers are numbers, not formulas).
     public mutating func number(_ value: (some BinaryInteger)?) {
         separate()
-        if let value { bytes.append(contentsOf: String(value).utf8) }
+        if let value { buffer.appendInteger(value) }
     }
 
     public mutating func number(_ value: Double?) {
         separate()
-        if let value, value.isFinite { bytes.append(contentsOf: String(value).utf8) }
+        if let value, value.isFinite { buffer.append(utf8: String(value)) }
     }
 
     /// A list joined with `;`.
@@ -51,23 +42,97 @@ public struct CSVWriter {
     }
 
     public mutating func endRow() {
-        bytes.append(0x0D)
-        bytes.append(0x0A)
+        buffer.ensureUnique()
+        buffer.append("\r\n")
         cellsInRow = 0
-        if let flush, bytes.count >= 1 << 16 { finish(flush) }
+        if let flush, buffer.count >= JSONWriter.flushSize { finish(flush) }
     }
 
     public mutating func finish() {
         if let flush { finish(flush) }
     }
 
+    /// Whole rows already written as CSV (each ending in CRLF). Large blocks go to `flush` as they are.
+    mutating func appendRows(_ block: ByteBuffer) {
+        precondition(cellsInRow == 0, "rows start at the beginning of a row")
+        if let flush, block.count >= JSONWriter.flushSize {
+            finish(flush)
+            block.withUnsafeBytes(flush)
+        } else {
+            buffer.ensureUnique()
+            buffer.append(block)
+            if let flush, buffer.count >= JSONWriter.flushSize { finish(flush) }
+        }
+    }
+
     private mutating func finish(_ flush: (UnsafeRawBufferPointer) -> Void) {
-        if !bytes.isEmpty { bytes.withUnsafeBytes(flush) }
-        bytes.removeAll(keepingCapacity: true)
+        if !buffer.isEmpty { buffer.withUnsafeBytes(flush) }
+        buffer.removeAll()
     }
 
     private mutating func separate() {
-        if cellsInRow > 0 { bytes.append(UInt8(ascii: ",")) }
+        buffer.ensureUnique()
+        if cellsInRow > 0 { buffer.append(UInt8(ascii: ",")) }
         cellsInRow += 1
+    }
+}
+
+extension ByteBuffer {
+    /// A CSV text cell: nothing for an empty string, `'` before a leading `=`, `+`, `-`, `@`, tab or CR, and
+    /// quotes (inner quotes doubled) when a character of the cell is a comma, quote, LF or CR.
+    mutating func appendCSVText(_ value: String) {
+        var value = value
+        value.withUTF8 { appendCSVText(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The same for the UTF-8 of a string.
+    mutating func appendCSVText(_ utf8: UnsafeRawBufferPointer) {
+        guard let first = utf8.first else { return }
+        // A scalar that starts with an ASCII byte is that byte.
+        let formula = first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
+            || first == UInt8(ascii: "@") || first == 0x09 || first == 0x0D
+        if Self.csvNeedsQuotes(utf8, formulaPrefix: formula) {
+            append(UInt8(ascii: "\""))
+            if formula { append(UInt8(ascii: "'")) }
+            let start = utf8.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            var runStart = 0
+            for index in 0..<utf8.count where start[index] == UInt8(ascii: "\"") {
+                append(start + runStart, count: index + 1 - runStart)
+                append(UInt8(ascii: "\""))
+                runStart = index + 1
+            }
+            append(start + runStart, count: utf8.count - runStart)
+            append(UInt8(ascii: "\""))
+        } else {
+            if formula { append(UInt8(ascii: "'")) }
+            append(utf8)
+        }
+    }
+
+    /// Whether a Character of the cell (after the `'` prefix, if any) is `,`, `"`, `\n` or `\r`. Without one
+    /// of those bytes there is none; for ASCII text only CR LF pairs (one Character) need a second look;
+    /// other text is asked as a `String`, as the Character rules say.
+    private static func csvNeedsQuotes(_ utf8: UnsafeRawBufferPointer, formulaPrefix: Bool) -> Bool {
+        var special = false
+        var ascii = true
+        for byte in utf8 {
+            if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D { special = true }
+            if byte >= 0x80 { ascii = false }
+        }
+        guard special else { return false }
+        if ascii {
+            let count = utf8.count
+            for index in 0..<count {
+                switch utf8[index] {
+                case UInt8(ascii: ","), UInt8(ascii: "\""): return true
+                case 0x0A where index == 0 || utf8[index - 1] != 0x0D: return true
+                case 0x0D where index + 1 == count || utf8[index + 1] != 0x0A: return true
+                default: continue
+                }
+            }
+            return false
+        }
+        let cell = (formulaPrefix ? "'" : "") + String(decoding: utf8, as: UTF8.self)
+        return cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
     }
 }

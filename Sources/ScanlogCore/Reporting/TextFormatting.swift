@@ -2,6 +2,7 @@
 public enum TextFormatting {
     /// `1234567` -> `1,234,567`.
     public static func grouped(_ value: some BinaryInteger) -> String {
+        if let magnitude = UInt64(exactly: value.magnitude) { return grouped(magnitude: magnitude, negative: value < 0) }
         let digits = String(value.magnitude)
         var result = ""
         for (index, character) in digits.enumerated() {
@@ -9,6 +10,39 @@ public enum TextFormatting {
             result.append(character)
         }
         return value < 0 ? "-" + result : result
+    }
+
+    /// `grouped` for magnitudes of up to 64 bits, written into the string's storage (classification words
+    /// evidence with it for many sources).
+    private static func grouped(magnitude: UInt64, negative: Bool) -> String {
+        // 20 digits, 6 commas and a sign at most.
+        String(unsafeUninitializedCapacity: 27) { buffer in
+            var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            return withUnsafeMutableBytes(of: &digits) { reversed in
+                var count = 0
+                var rest = magnitude
+                repeat {
+                    if count % 4 == 3 {
+                        reversed[count] = UInt8(ascii: ",")
+                        count += 1
+                    }
+                    reversed[count] = 0x30 &+ UInt8(truncatingIfNeeded: rest % 10)
+                    count += 1
+                    rest /= 10
+                } while rest != 0
+                var length = 0
+                if negative {
+                    buffer[0] = UInt8(ascii: "-")
+                    length = 1
+                }
+                while count > 0 {
+                    count -= 1
+                    buffer[length] = reversed[count]
+                    length += 1
+                }
+                return length
+            }
+        }
     }
 
     /// `4m10s`, `2h05m`, `3d04h`.

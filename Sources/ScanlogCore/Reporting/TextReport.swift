@@ -99,7 +99,7 @@ public struct TextReport {
         guard !analysis.aggregator.sources.isEmpty, top > 0 else { return "" }
         let sources = analysis.topSources(top)
         var kinds: [ScanKind: Int] = [:]
-        for verdict in analysis.classification.sources.compactMap({ $0 }) where verdict.threatClass == .background {
+        for case let verdict? in analysis.classification.sources where verdict.threatClass == .background {
             kinds[verdict.kind, default: 0] += 1
         }
         var out = "\n" + title("Top sources (of \(F.grouped(analysis.aggregator.sources.count)))") + "\n"
