@@ -212,4 +212,18 @@ import Glibc
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
         return entries.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == resolved }.count
     }
+
+    /// The top-k selection the reports use gives the first k of the full sort, for every k.
+    @Test func firstCountEqualsThePrefixOfTheSort() {
+        var generator = SeededGenerator(seed: 23)
+        for size in [0, 1, 2, 9, 10, 11, 200, 5000] {
+            // Many equal keys, made a total order by the index as the reports do with the address.
+            let values = (0..<size).map { index in (key: Int.random(in: 0..<7, using: &generator), index: index) }
+            let order: ((key: Int, index: Int), (key: Int, index: Int)) -> Bool = { ($0.key, $1.index) > ($1.key, $0.index) }
+            let sorted = values.sorted(by: order)
+            for count in [0, 1, 3, 10, size, size + 5] {
+                #expect(values.first(count, by: order).map(\.index) == sorted.prefix(count).map(\.index), "size \(size), count \(count)")
+            }
+        }
+    }
 }

@@ -38,20 +38,60 @@ public struct Analysis: Sendable {
 
     /// Port buckets, most probed first (ties by port).
     public var portsByProbes: [PortBucket] {
-        aggregator.ports.values.sorted { ($0.probes, $1.key) > ($1.probes, $0.key) }
+        aggregator.ports.values.sorted(by: Self.moreProbedPort)
+    }
+
+    /// The `count` most probed port buckets, in that order: the first `count` of `portsByProbes` without
+    /// sorting them all.
+    public func topPorts(_ count: Int) -> [PortBucket] {
+        aggregator.ports.values.first(count, by: Self.moreProbedPort)
     }
 
     /// Source numbers, most probes first (ties by address); sorting numbers, not buckets, copies nothing.
     public var sourceIDsByProbes: [UInt32] {
-        let sources = aggregator.sources
-        return (0..<UInt32(sources.count)).sorted { a, b in
-            let (x, y) = (sources[Int(a)], sources[Int(b)])
-            return x.probes != y.probes ? x.probes > y.probes : x.address < y.address
-        }
+        (0..<UInt32(aggregator.sources.count)).sorted(by: moreProbingSource)
+    }
+
+    /// The first `count` of `sourceIDsByProbes`, without sorting them all.
+    public func topSourceIDs(_ count: Int) -> [UInt32] {
+        (0..<UInt32(aggregator.sources.count)).first(count, by: moreProbingSource)
     }
 
     /// The `count` sources with most probes (ties by address).
     public func topSources(_ count: Int) -> [SourceBucket] {
-        sourceIDsByProbes.prefix(count).map { aggregator.sources[Int($0)] }
+        topSourceIDs(count).map { aggregator.sources[Int($0)] }
+    }
+
+    private static func moreProbedPort(_ a: PortBucket, _ b: PortBucket) -> Bool {
+        (a.probes, b.key) > (b.probes, a.key)
+    }
+
+    private func moreProbingSource(_ a: UInt32, _ b: UInt32) -> Bool {
+        let (x, y) = (aggregator.sources[Int(a)], aggregator.sources[Int(b)])
+        return x.probes != y.probes ? x.probes > y.probes : x.address < y.address
+    }
+}
+
+extension Sequence {
+    /// The first `count` elements in the order of `areInIncreasingOrder` (a strict total order): the same as
+    /// `sorted(by:).prefix(count)`, in one pass that keeps only `count` elements sorted.
+    func first(_ count: Int, by areInIncreasingOrder: (Element, Element) -> Bool) -> [Element] {
+        guard count > 0 else { return [] }
+        var kept: [Element] = []
+        kept.reserveCapacity(count)
+        for element in self {
+            if kept.count == count {
+                guard areInIncreasingOrder(element, kept[count - 1]) else { continue }
+                kept.removeLast()
+            }
+            // Binary search for the first kept element that does not come before this one.
+            var low = 0, high = kept.count
+            while low < high {
+                let middle = (low + high) / 2
+                if areInIncreasingOrder(kept[middle], element) { low = middle + 1 } else { high = middle }
+            }
+            kept.insert(element, at: low)
+        }
+        return kept
     }
 }

@@ -19,13 +19,13 @@ public enum AnalysisCSV {
         switch table {
         case .ports:
             csv.header(portColumns)
-            let ports = Array(analysis.portsByProbes.prefix(top ?? .max))
+            let ports = top.map { analysis.topPorts($0) } ?? analysis.portsByProbes
             ParallelBlocks.render(count: ports.count, blockSize: ParallelBlocks.portRows, render: { range, out in
                 writePortRows(ports[range], classification: classification, to: &out)
             }, emit: { _, block in csv.appendRows(block) })
         case .sources:
             csv.header(sourceColumns)
-            let ids = Array(analysis.sourceIDsByProbes.prefix(top ?? .max))
+            let ids = top.map { analysis.topSourceIDs($0) } ?? analysis.sourceIDsByProbes
             ParallelBlocks.render(count: ids.count, blockSize: ParallelBlocks.sourceRows, render: { range, out in
                 writeSourceRows(ids[range], of: analysis, to: &out)
             }, emit: { _, block in csv.appendRows(block) })

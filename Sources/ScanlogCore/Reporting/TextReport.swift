@@ -78,12 +78,11 @@ public struct TextReport {
     }
 
     private func portsBlock(_ analysis: Analysis) -> String {
-        let ports = analysis.portsByProbes
-        guard !ports.isEmpty, top > 0 else { return "" }
-        var out = "\n" + title("Top ports (of \(F.grouped(ports.count)))") + "\n"
+        guard !analysis.aggregator.ports.isEmpty, top > 0 else { return "" }
+        var out = "\n" + title("Top ports (of \(F.grouped(analysis.aggregator.ports.count)))") + "\n"
         out += "  " + F.column("PORT", 14) + F.column("SERVICE", 13) + F.column("PROBES", 9, right: true)
             + F.column("SOURCES", 9, right: true) + "  " + F.column("VERDICT", 11) + "NOTE\n"
-        for bucket in ports.prefix(top) {
+        for bucket in analysis.topPorts(top) {
             let info = PortDescription(bucket.key)
             let verdict = analysis.classification.ports[bucket.key]?.verdict.rawValue ?? "-"
             var row = "  " + F.column(bucket.key.description, 14) + F.column(F.terminalSafe(info.service ?? "-"), 12) + " "
