@@ -21,15 +21,10 @@ enum OutputSink {
     /// (`O_EXCL`, never through a symlink someone planted), under a name no one can guess in advance (a
     /// predictable one planted in a shared directory would only make the run fail, but fail it would).
     static func open(path: String) throws {
-        var temporary = ""
-        var fd: Int32 = -1
-        for _ in 0..<16 {
-            temporary = path + ".scanlog-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).tmp"
-            fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-            if fd >= 0 || errno != EEXIST { break }
+        let (fd, temporary) = TemporaryFiles.create(mode: 0o644) { _ in
+            path + ".scanlog-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).tmp"
         }
         guard fd >= 0 else { throw OutputError("cannot create \(temporary): \(String(cString: strerror(errno)))") }
-        TemporaryFiles.register(temporary)
         descriptor = fd
         temporaryPath = temporary
         finalPath = path

@@ -1,10 +1,10 @@
 /// Folds records into per-port and per-source buckets. Memory grows with the number of buckets, not lines.
 public struct Aggregator: Sendable {
     public internal(set) var accounting = Accounting()
-    public internal(set) var ports: [PortKey: PortBucket] = [:]
-    /// Source buckets by number; `sourceIDs` maps an address to its number.
-    public internal(set) var sources: [SourceBucket] = []
-    public internal(set) var sourceIDs: [IPAddress: UInt32] = [:]
+    public internal(set) var ports = PortTable()
+    /// Source buckets by number (order of first probe); `sourceIDs` maps an address to its number.
+    public internal(set) var sources = SourceTable()
+    public var sourceIDs: SourceIndex { SourceIndex(table: sources) }
     /// Local addresses (destinations of inbound records) by number.
     public internal(set) var targets: [IPAddress] = []
     var targetIDs: [IPAddress: UInt32] = [:]
@@ -60,9 +60,6 @@ public struct Aggregator: Sendable {
         return id
     }
 
-    @inline(__always)
-    private static func value(_ stored: inout UInt32) -> UInt32 { stored }
-
     /// Notes that the log's prefixes are ufw's (whose default logging is rate-limited).
     public mutating func noteUFWPrefixes() { sawUFWPrefix = true }
 
@@ -97,31 +94,27 @@ public struct Aggregator: Sendable {
 
         let key = PortKey(record: record)
         let target = targetID(record.destination)
-        // One hash look-up whether the source is known or new (the next number is stored when it is new).
-        let nextID = UInt32(sources.count)
-        let sourceID = Self.value(&sourceIDs[record.source, default: nextID])
-        if sourceID == nextID { sources.append(SourceBucket(address: record.source)) }
-        // Pass plain values, not `self`: a second reference to `sources` would copy the whole array on every probe.
-        let (counted, newPort) = sources[Int(sourceID)].record(
+        // One hash look-up whether the source is known or new.
+        let (_, counted, newPort) = sources.record(
             record, key: key, target: target, weight: weight,
             retransmissionWindow: retransmissionWindow, visitGap: visitGap, targetAddresses: targets)
         guard counted > 0 else { return true }
-        ports[key, default: PortBucket(key: key)].record(record, sourceID: sourceID, newSource: newPort, target: target, weight: counted)
+        ports.record(record, key: key, newSource: newPort, target: target, weight: counted)
         return true
     }
 }
 
 extension PortBucket {
     @inline(__always)
-    mutating func record(_ record: FirewallRecord, sourceID: UInt32, newSource: Bool, target: UInt32, weight: UInt64) {
+    mutating func record(_ record: FirewallRecord, newSource: Bool, target: UInt32, weight: UInt64) {
         probes += weight
-        if newSource { sourceIDs.append(sourceID) }
+        if newSource { addSource() }
         targetIDs.insert(target)
         seen.add(record.time)
     }
 }
 
-extension SourceBucket {
+extension WideSource {
     /// Adds a probe; returns how many probes it counts as (0 for a retransmission of the previous one) and
     /// whether its port is new for this source. `targetAddresses` gives the address of a target number (read
     /// when a compact source moves to its full state).

@@ -5,6 +5,12 @@ public struct SeenSpan: Sendable, Equatable {
 
     public init() {}
 
+    /// From the raw bounds (`Int64.max` / `Int64.min` when nothing was seen).
+    init(firstMicros: Int64, lastMicros: Int64) {
+        self.firstMicros = firstMicros
+        self.lastMicros = lastMicros
+    }
+
     public var first: Timestamp? { firstMicros == .max ? nil : Timestamp(microseconds: firstMicros) }
     public var last: Timestamp? { lastMicros == .min ? nil : Timestamp(microseconds: lastMicros) }
 
@@ -36,8 +42,15 @@ public struct TargetSet: Sendable {
 
     public init() {}
 
-    /// One target, whose address only a later `insert` would read (the compact tier of `SourceBucket`).
+    /// One target, whose address only a later `insert` would read.
     init(single number: UInt32) { numbers = CompactSet(single: number) }
+
+    /// A set built elsewhere: `lastNew` is the address of the last new target (nil when only read).
+    init(numbers: CompactSet, ascendingSteps: UInt32, lastNew: IPAddress?) {
+        self.numbers = numbers
+        self.ascendingSteps = ascendingSteps
+        self.lastNew = lastNew
+    }
 
     public var count: Int { numbers.count }
 
@@ -57,32 +70,35 @@ public struct TargetSet: Sendable {
 /// Probes to one destination bucket: how many, from how many sources, to how many local addresses.
 public struct PortBucket: Sendable {
     public let key: PortKey
+    private var storedSourceCount: UInt32 = 0
     public internal(set) var probes: UInt64 = 0
-    /// Source numbers (see `Aggregator.sources`), each once: a source is added on its first probe of this
-    /// bucket, which its own port set tells without hashing here.
-    public internal(set) var sourceIDs: [UInt32] = []
     /// Target numbers (see `Aggregator.targets`).
     public internal(set) var targetIDs = CompactSet()
     public internal(set) var seen = SeenSpan()
 
     public init(key: PortKey) { self.key = key }
 
-    public var sourceCount: Int { sourceIDs.count }
+    /// Sources with a counted probe here: a source is counted on its first probe of this bucket, which its own
+    /// port set tells. The sources themselves are those whose `ports` hold this key (no list is kept per port).
+    public var sourceCount: Int { Int(storedSourceCount) }
     public var targetCount: Int { targetIDs.count }
+
+    @inline(__always)
+    mutating func addSource() { storedSourceCount &+= 1 }
 }
 
-/// Everything scanlog keeps about one source address: counts, sets and the features the classifier reads.
-/// Its size does not grow with the number of probes, only with distinct ports, targets and days.
+/// A source in its wide form: the general representation, for the few sources that outgrow the compact record
+/// of `SourceTable` (more than 64 ports or targets, a count past its narrow field, a third fingerprint, probes
+/// on days more than 55 apart). Exact for every input; `SourceBucket` reads either form the same way.
 ///
-/// Two tiers: most sources of background noise send a single probe, and while a source has counted one probe
-/// its whole state is a few fields here (72 bytes); the second counted probe moves it to a `SourceState`
-/// behind a reference (copied on write). The properties read the same either way.
-public struct SourceBucket: Sendable {
-    public let address: IPAddress
+/// Two tiers: while it has counted one probe its whole state is a few fields here (72 bytes); the second
+/// counted probe moves it to a `SourceState` behind a reference (copied on write).
+struct WideSource: Sendable {
+    let address: IPAddress
     /// Probes, with SYN retransmissions folded into the probe they repeat.
-    public internal(set) var probes: UInt64 = 0
+    var probes: UInt64 = 0
     /// Repeats of the previous probe (same target, port and source port within `retransmissionWindow`).
-    public internal(set) var retransmissions: UInt64 = 0
+    var retransmissions: UInt64 = 0
     /// The last probe's time (also moved by retransmissions), `.min` before the first timed probe.
     var lastTime: Int64 = .min
     /// The one counted probe's time, while the source is compact (`hasFirstTime`).
@@ -93,7 +109,7 @@ public struct SourceBucket: Sendable {
     var lastPort: UInt32 = .max
     var lastSourcePort: UInt16 = 0
     /// `Fingerprint.rawValue` of the one counted probe, or `noFingerprint`, while the source is compact.
-    var firstFingerprint: UInt8 = SourceBucket.noFingerprint
+    var firstFingerprint: UInt8 = WideSource.noFingerprint
     var flags: UInt8 = 0
 
     static let noFingerprint: UInt8 = 0xFF
@@ -101,7 +117,7 @@ public struct SourceBucket: Sendable {
     static let hasFirstTime: UInt8 = 2
     static let firstHasPorts: UInt8 = 4
 
-    public init(address: IPAddress) { self.address = address }
+    init(address: IPAddress) { self.address = address }
 
     /// The full state: the detail, or the state after the one counted probe (empty before it).
     /// `firstTarget` is the address of that probe's target; only `TargetSet.insert` later reads it.
@@ -135,73 +151,73 @@ public struct SourceBucket: Sendable {
     private var hasFirstTime: Bool { flags & Self.hasFirstTime != 0 }
 
     /// Packed `PortKey`s (see `PortKey.packed`).
-    public var ports: CompactSet {
+    var ports: CompactSet {
         if let detail { return detail.state.ports }
         return hasProbe ? CompactSet(single: lastPort) : CompactSet()
     }
     /// Probes on each of the first four ports, in the order first seen (to see one service hammered).
-    public var firstPortProbes: SIMD4<UInt32> {
+    var firstPortProbes: SIMD4<UInt32> {
         if let detail { return detail.state.firstPortProbes }
         return SIMD4(hasProbe ? UInt32(truncatingIfNeeded: probes) : 0, 0, 0, 0)
     }
-    public var targets: TargetSet {
+    var targets: TargetSet {
         if let detail { return detail.state.targets }
         return hasProbe ? TargetSet(single: lastTarget) : TargetSet()
     }
     /// Days (since the epoch, UTC) with at least one probe.
-    public var days: CompactSet {
+    var days: CompactSet {
         if let detail { return detail.state.days }
         return hasFirstTime ? CompactSet(single: UInt32(truncatingIfNeeded: (firstTime / 1_000_000) / 86400)) : CompactSet()
     }
-    public var seen: SeenSpan {
+    var seen: SeenSpan {
         if let detail { return detail.state.seen }
         var seen = SeenSpan()
         if hasFirstTime { seen.add(Timestamp(microseconds: firstTime)) }
         return seen
     }
     /// Distinct source ports used (capped count, to tell a hammering client from a retrying one).
-    public var sourcePorts: CompactSet {
+    var sourcePorts: CompactSet {
         if let detail { return detail.state.sourcePorts }
         return flags & Self.firstHasPorts != 0 ? CompactSet(single: UInt32(lastSourcePort)) : CompactSet()
     }
     /// Visits: runs of probes with gaps shorter than `visitGap`.
-    public var visits: UInt32 {
+    var visits: UInt32 {
         if let detail { return detail.state.visits }
         return hasFirstTime ? 1 : 0
     }
     /// The visit with the most new ports: how many, over how long, against how many targets.
-    public var busiestVisitPorts: UInt32 {
+    var busiestVisitPorts: UInt32 {
         if let detail { return detail.state.busiestVisitPorts }
         return hasProbe ? 1 : 0
     }
-    public var busiestVisitSeconds: Int64 { detail?.state.busiestVisitSeconds ?? 0 }
+    var busiestVisitSeconds: Int64 { detail?.state.busiestVisitSeconds ?? 0 }
     /// Fingerprint counts, indexed by `Fingerprint.rawValue`.
-    public var fingerprintCounts: SIMD8<UInt32> {
+    var fingerprintCounts: SIMD8<UInt32> {
         if let detail { return detail.state.fingerprintCounts }
         var counts = SIMD8<UInt32>()
         if firstFingerprint != Self.noFingerprint { counts[Int(firstFingerprint)] = UInt32(truncatingIfNeeded: probes) }
         return counts
     }
 
-    public var portCount: Int {
+    var portCount: Int {
         if let detail { return detail.state.ports.count }
         return flags & Self.hasProbe != 0 ? 1 : 0
     }
-    public var targetCount: Int {
+    var targetCount: Int {
         if let detail { return detail.state.targets.count }
         return flags & Self.hasProbe != 0 ? 1 : 0
     }
 
     /// The most probes on a single port (among the first four ports it tried).
-    public var maxProbesOnOnePort: UInt64 { UInt64(firstPortProbes.max()) }
+    var maxProbesOnOnePort: UInt64 { UInt64(firstPortProbes.max()) }
 
-    public func count(of fingerprint: Fingerprint) -> UInt64 {
+    func count(of fingerprint: Fingerprint) -> UInt64 {
         if let detail { return UInt64(detail.state.fingerprintCounts[fingerprint.rawValue]) }
         return firstFingerprint == UInt8(fingerprint.rawValue) ? UInt64(UInt32(truncatingIfNeeded: probes)) : 0
     }
 
     /// The tool fingerprint seen on most of its probes, if any.
-    public var dominantFingerprint: Fingerprint? {
+    var dominantFingerprint: Fingerprint? {
         if detail == nil {
             // One counted probe: its fingerprint, if any, is the only count above zero.
             guard firstFingerprint != Self.noFingerprint, let only = Fingerprint(rawValue: Int(firstFingerprint)) else { return nil }

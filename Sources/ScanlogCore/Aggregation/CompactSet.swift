@@ -1,8 +1,8 @@
 /// A set of small integers that keeps up to four inline, then up to 64 in a sorted array, then in a heap `Set`.
 ///
-/// Most sources of background noise send one to three probes: their port, target and day sets stay inline,
-/// which keeps memory per source small. A source with a few more (ten ports, ten source ports, eight days) costs
-/// a small sorted array per set (4 bytes a member), not a hash table.
+/// The sets of port buckets, allowed connections and wide sources (`WideSource`), and what `SourceBucket`
+/// returns. Small sets stay inline; a few more members cost a small sorted array (4 bytes a member), not a hash
+/// table. (Compact sources keep their sets in `SourceTable`'s pools instead.)
 public struct CompactSet: Sendable, Equatable {
     private var a: UInt32 = 0, b: UInt32 = 0, c: UInt32 = 0, d: UInt32 = 0
     private var inlineCount: UInt8 = 0

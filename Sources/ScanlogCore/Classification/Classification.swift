@@ -1,8 +1,8 @@
 /// The verdicts for one analysis: every source, every port, and the targeted events.
 public struct Classification: Sendable {
     /// By source number (same order as `Aggregator.sources`); nil for own networks (ignored as sources).
-    public var sources: [SourceVerdict?] = []
-    public var ports: [PortKey: PortVerdict] = [:]
+    public var sources = SourceVerdicts()
+    public var ports = PortVerdicts()
     /// Targeted events, earliest first.
     public var events: [Event] = []
     /// Notes on the whole log: how far its time span (and the history) carries the verdicts, then the rest.
@@ -22,6 +22,10 @@ public struct Classification: Sendable {
 
     public func verdict(forSource id: UInt32) -> SourceVerdict? { sources.indices.contains(Int(id)) ? sources[Int(id)] : nil }
 
+    /// Background sources by kind (what `sources.compactMap { $0 }` filtered on `.background` and counted by
+    /// kind gives), without making a verdict per source: a million sources' verdicts take 64 MB.
+    public var backgroundKindCounts: [ScanKind: Int] { sources.backgroundKindCounts }
+
     /// Classifies every source, finds distributed groups, derives port verdicts and events. Deterministic.
     public static func classify(_ aggregator: Aggregator, config: ClassifierConfig = ClassifierConfig()) -> Classification {
         var result = Classification()
@@ -30,18 +34,26 @@ public struct Classification: Sendable {
         if aggregator.sawUFWPrefix, aggregator.busiestMinuteRecords <= 13, aggregator.accounting.records >= 100 {
             result.logNotes.append("the log looks rate-limited (never more than \(aggregator.busiestMinuteRecords) records a minute; ufw logs at most 3 a minute after a burst of 10): rates are floors")
         }
-        let features = aggregator.sources.enumerated().compactMap { index, bucket -> SourceFeatures? in
-            if config.ownNetworks.contains(where: { $0.contains(bucket.address) }) { return nil }
-            return SourceFeatures(id: UInt32(index), buckets: aggregator.sources, openPorts: aggregator.openPorts,
-                                  allowed: aggregator.allowedSources[bucket.address], window: config.verticalWindowSeconds)
+        // Features are made for one source at a time (and again for the few that a later step needs), not kept
+        // for all: with a million sources they would take more memory than the verdicts.
+        let table = aggregator.sources
+        func features(_ id: UInt32) -> SourceFeatures {
+            SourceFeatures(id: id, buckets: table, openPorts: aggregator.openPorts,
+                           allowed: aggregator.allowedSources[table[Int(id)].address], window: config.verticalWindowSeconds)
         }
-        result.ownSources = aggregator.sources.count - features.count
         let classifier = SourceClassifier(config: config, aggregator: aggregator, localAddresses: aggregator.targets.count, provisional: result.provisional)
-        result.sources = [SourceVerdict?](repeating: nil, count: aggregator.sources.count)
-        for source in features { result.sources[Int(source.id)] = classifier.classify(source) }
+        result.sources = SourceVerdicts(count: table.count, table: table)
+        var judged = 0
+        for index in table.indices {
+            if config.ownNetworks.contains(where: { $0.contains(table[index].address) }) { continue }
+            judged += 1
+            result.sources[index] = classifier.classify(features(UInt32(index)))
+        }
+        result.ownSources = table.count - judged
+        let verdicts = result.sources
 
         var events: [Event] = []
-        for group in DistributedScanFinder(config: config).find(features) {
+        for group in DistributedScanFinder(config: config).find(table, isJudged: verdicts.isJudged, features: features) {
             let ids = group.members.map(\.id)
             // A source already in a group stays in the first one.
             if ids.contains(where: { result.sources[Int($0)]?.kind == .distributedScan }) { continue }
@@ -61,10 +73,11 @@ public struct Classification: Sendable {
             }
             events.append(makeEvent(kind: .distributedScan, members: group.members, aggregator: aggregator, confidence: confidenceValue, evidence: evidence))
         }
-        markScannerNetworks(features, config: config, classifier: classifier, into: &result)
-        for source in features {
-            guard let verdict = result.sources[Int(source.id)], verdict.threatClass == .targeted, verdict.kind != .distributedScan else { continue }
-            events.append(makeEvent(kind: verdict.kind, members: [source], aggregator: aggregator, confidence: verdict.confidence, evidence: verdict.evidence))
+        markScannerNetworks(table, features: features, config: config, into: &result)
+        // Targeted verdicts are all kept whole: the others need not be looked at.
+        for id in result.sources.wholeIDs {
+            guard let verdict = result.sources[Int(id)], verdict.threatClass == .targeted, verdict.kind != .distributedScan else { continue }
+            events.append(makeEvent(kind: verdict.kind, members: [features(id)], aggregator: aggregator, confidence: verdict.confidence, evidence: verdict.evidence))
         }
         events += allowedConnectionEvents(aggregator, config: config, into: &result)
         result.events = result.numbered(events)
@@ -106,7 +119,9 @@ public struct Classification: Sendable {
     static func allowedConnectionEvents(_ aggregator: Aggregator, config: ClassifierConfig, into result: inout Classification) -> [Event] {
         var events: [Event] = []
         let window: Int64 = 600
-        for (address, allowed) in aggregator.allowedSources.sorted(by: { $0.key < $1.key }) {
+        // Sorted addresses, not sorted (address, connections) pairs: no copy of every source's connections.
+        for address in aggregator.allowedSources.keys.sorted() {
+            let allowed = aggregator.allowedSources[address]!
             guard !config.ownNetworks.contains(where: { $0.contains(address) }) else { continue }
             let local = aggregator.targets.count
             let ports = allowed.ports.elements.map(PortKey.init(packed:)).sorted()
@@ -153,17 +168,28 @@ public struct Classification: Sendable {
     /// threshold: a scanning network (research, search engine, bulk scanner), background. A distributed scan
     /// was already taken out by then.
     static func markScannerNetworks(
-        _ features: [SourceFeatures], config: ClassifierConfig, classifier: SourceClassifier, into result: inout Classification
+        _ table: SourceTable, features: (UInt32) -> SourceFeatures, config: ClassifierConfig, into result: inout Classification
     ) {
-        var networks: [IPAddress: [SourceFeatures]] = [:]
-        for source in features where source.portCount >= 5 {
-            guard let verdict = result.sources[Int(source.id)],
-                verdict.kind == .slowVerticalScan || verdict.kind == .backgroundSweep || verdict.kind == .institutionalScanner
-            else { continue }
-            let address = source.bucket.address
-            networks[address.masked(prefixLength: address.isIPv4 ? 24 : 48), default: []].append(source)
+        // (network, source) pairs sorted, then runs of one network: no array per network.
+        func isMember(_ index: Int) -> Bool {
+            guard result.sources.isJudged(index), table[index].portCount >= 5, let verdict = result.sources[index] else { return false }
+            return verdict.kind == .slowVerticalScan || verdict.kind == .backgroundSweep || verdict.kind == .institutionalScanner
         }
-        for (network, members) in networks where members.count >= config.distributedSources {
+        var entries: [NetworkMember] = []
+        entries.reserveCapacity(table.indices.reduce(0) { isMember($1) ? $0 + 1 : $0 })
+        for index in table.indices where isMember(index) {
+            entries.append(NetworkMember(network: NetworkMember.network(of: table[index].address), id: UInt32(index)))
+        }
+        entries.sort()
+        var start = 0
+        while start < entries.count {
+            var end = start + 1
+            while end < entries.count && entries[end].sameGroup(entries[start]) { end += 1 }
+            defer { start = end }
+            guard end - start >= config.distributedSources else { continue }
+            let members = entries[start..<end].map { features($0.id) }
+            let address = members[0].bucket.address
+            let network = address.masked(prefixLength: address.isIPv4 ? 24 : 48)
             let prefix = "\(network)/\(network.isIPv4 ? 24 : 48)"
             let ports = members.reduce(0) { $0 + $1.portCount }
             for member in members {
@@ -198,32 +224,16 @@ public struct Classification: Sendable {
                      start: seen.first, end: seen.last, confidence: confidence, evidence: evidence)
     }
 
-    /// Background, targeted or mixed, from the verdicts of each port's sources.
-    static func portVerdicts(_ aggregator: Aggregator, sources: [SourceVerdict?]) -> [PortKey: PortVerdict] {
-        // Per source: 0 for own networks, 1 for background, 2 + kind index for targeted (no verdict copies).
-        let kinds = ScanKind.allCases
-        let marks: [UInt8] = sources.map { verdict in
-            guard let verdict else { return 0 }
-            return verdict.threatClass == .targeted ? UInt8(2 + kinds.firstIndex(of: verdict.kind)!) : 1
-        }
-        var verdicts: [PortKey: PortVerdict] = [:]
-        for (key, bucket) in aggregator.ports {
-            var targeted = 0
-            var kindsSeen = Set<String>()
-            var judged = 0
-            for id in bucket.sourceIDs {
-                let mark = marks[Int(id)]
-                guard mark > 0 else { continue }
-                judged += 1
-                if mark >= 2 {
-                    targeted += 1
-                    kindsSeen.insert(kinds[Int(mark - 2)].rawValue)
-                }
-            }
-            let verdict: PortVerdict.Verdict = targeted == 0 ? .background : (targeted == judged ? .targeted : .mixed)
-            var evidence = ["\(TextFormatting.grouped(targeted)) of \(TextFormatting.grouped(judged)) sources targeted"]
-            if !kindsSeen.isEmpty { evidence[0] += " (\(kindsSeen.sorted().joined(separator: ", ")))" }
-            verdicts[key] = PortVerdict(key: key, verdict: verdict, evidence: evidence)
+    /// Background, targeted or mixed, from the verdicts of each port's sources (the sources whose ports hold it).
+    static func portVerdicts(_ aggregator: Aggregator, sources: SourceVerdicts) -> PortVerdicts {
+        // Per port bucket, by its position in `aggregator.ports`: judged and targeted sources, targeted kinds.
+        var verdicts = PortVerdicts(ports: aggregator.ports)
+        let table = aggregator.sources
+        for id in table.indices {
+            // 0 for own networks, 1 for background, 2 + kind index for targeted (no verdict copies).
+            let mark = sources.mark(id)
+            guard mark > 0 else { continue }
+            table[id].forEachPort { verdicts.count(mark, on: $0) }
         }
         return verdicts
     }
@@ -235,3 +245,29 @@ extension Event {
               start: start, end: end, confidence: confidence, evidence: evidence)
     }
 }
+
+/// A source as a sortable 16-byte key, to group sources by sorting instead of an array per group: `high` holds
+/// its /24 (IPv4) or /48 (IPv6) network (`network(of:)`) shifted left by 8, and a small value in the low byte
+/// (a tool); `low` holds another value (a target) in the high half and the source number in the low half.
+struct NetworkMember: Comparable {
+    let high: UInt64
+    let low: UInt64
+
+    init(network: UInt64, small: UInt8 = 0, value: UInt32 = 0, id: UInt32) {
+        high = network << 8 | UInt64(small)
+        low = UInt64(value) << 32 | UInt64(id)
+    }
+
+    var id: UInt32 { UInt32(truncatingIfNeeded: low) }
+    var value: UInt32 { UInt32(truncatingIfNeeded: low >> 32) }
+    /// Whether two members share network, small value and value.
+    func sameGroup(_ other: Self) -> Bool { high == other.high && low >> 32 == other.low >> 32 }
+
+    /// Equal exactly when `address.masked(prefixLength: address.isIPv4 ? 24 : 48)` is (55 bits at most).
+    static func network(of address: IPAddress) -> UInt64 {
+        address.isIPv4 ? UInt64(address.v4Value >> 8) : 1 << 54 | address.high >> 16
+    }
+
+    static func < (a: Self, b: Self) -> Bool { (a.high, a.low) < (b.high, b.low) }
+}
+

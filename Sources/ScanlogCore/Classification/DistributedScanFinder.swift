@@ -34,38 +34,56 @@ struct DistributedScanFinder {
         return kept
     }
 
-    func find(_ sources: [SourceFeatures]) -> [Group] {
-        // One actor's sources run the same tool: group by network, target and fingerprint. Grouped by value
-        // first; the text key (`network|target|tool`, which orders the groups) is made only for groups with
-        // enough members to matter.
-        struct CandidateKey: Hashable {
-            let network: IPAddress
-            let target: UInt32
-            let tool: Fingerprint?
+    /// Groups among the judged sources of `table` (`isJudged`); `features` makes a source's features (only
+    /// members of groups large enough to matter get theirs made).
+    func find(_ table: SourceTable, isJudged: (Int) -> Bool, features: (UInt32) -> SourceFeatures) -> [Group] {
+        // One actor's sources run the same tool: group by network, target and fingerprint. Candidates are sorted
+        // by that key as one small value each (no array per key); the text key (`network|target|tool`, which
+        // orders the groups) is made only for groups with enough members to matter.
+        func isCandidate(_ bucket: SourceBucket) -> Bool {
+            bucket.targetCount == 1 && bucket.portCount >= 2 && SourceFeatures.backscatterShare(bucket) < 0.5
         }
-        var byKey: [CandidateKey: [SourceFeatures]] = [:]
-        for source in sources where source.targetCount == 1 && source.portCount >= 2 && source.backscatterShare < 0.5 {
-            let bucket = source.bucket
-            let address = bucket.address
-            let key = CandidateKey(network: address.masked(prefixLength: address.isIPv4 ? 24 : 48),
-                                   target: bucket.targets.numbers.elements[0], tool: bucket.dominantFingerprint)
-            byKey[key, default: []].append(source)
+        var keyed: [NetworkMember] = []
+        keyed.reserveCapacity(table.indices.reduce(0) { isJudged($1) && isCandidate(table[$1]) ? $0 + 1 : $0 })
+        for index in table.indices where isJudged(index) {
+            let bucket = table[index]
+            guard isCandidate(bucket) else { continue }
+            let tool = UInt8(bucket.dominantFingerprint.map { $0.rawValue + 1 } ?? 0)
+            keyed.append(NetworkMember(network: NetworkMember.network(of: bucket.address), small: tool,
+                                       value: bucket.lowestTargetID!, id: UInt32(index)))
         }
+        keyed.sort()
         var candidates: [String: [SourceFeatures]] = [:]
-        for (key, members) in byKey where members.count >= config.distributedSources {
-            let network = Network(key.network.description + (key.network.isIPv4 ? "/24" : "/48"))!
-            candidates["\(network)|\(key.target)|\(key.tool?.name ?? "none")"] = members
+        var start = 0
+        while start < keyed.count {
+            var end = start + 1
+            while end < keyed.count && keyed[end].sameGroup(keyed[start]) { end += 1 }
+            defer { start = end }
+            guard end - start >= config.distributedSources else { continue }
+            let members = keyed[start..<end].map { features($0.id) }
+            let address = members[0].bucket.address
+            let masked = address.masked(prefixLength: address.isIPv4 ? 24 : 48)
+            let network = Network(masked.description + (masked.isIPv4 ? "/24" : "/48"))!
+            let target = keyed[start].value
+            let tool = members[0].bucket.dominantFingerprint
+            candidates["\(network)|\(target)|\(tool?.name ?? "none")"] = members
         }
+        keyed = []
         var groups = findGroups(candidates)
+        candidates = [:]
         // Second pass: sources from scattered networks that share a tool and a target, each with a real share of
         // the ports (single probes of noise can never form a group this way).
         let grouped = Set(groups.flatMap { $0.members.map(\.id) })
-        var byTool: [String: [SourceFeatures]] = [:]
-        for source in sources where !grouped.contains(source.id) && source.targetCount == 1 && source.portCount >= 10 && source.backscatterShare < 0.5 {
-            let tool = source.bucket.dominantFingerprint?.name ?? "none"
-            byTool["any|\(source.targetIDs[0])|\(tool)", default: []].append(source)
+        var byTool: [String: [UInt32]] = [:]
+        for index in table.indices where isJudged(index) && !grouped.contains(UInt32(index)) {
+            let bucket = table[index]
+            guard bucket.targetCount == 1 && bucket.portCount >= 10 && SourceFeatures.backscatterShare(bucket) < 0.5 else { continue }
+            let tool = bucket.dominantFingerprint?.name ?? "none"
+            byTool["any|\(bucket.lowestTargetID!)|\(tool)", default: []].append(UInt32(index))
         }
-        groups += findGroups(byTool)
+        var scattered: [String: [SourceFeatures]] = [:]
+        for (key, ids) in byTool where ids.count >= config.distributedSources { scattered[key] = ids.map(features) }
+        groups += findGroups(scattered)
         return groups
     }
 

@@ -16,7 +16,7 @@ struct SourceClassifier {
             sourceID: source.id, threatClass: .background, kind: .backgroundSweep, confidence: 0.5,
             fingerprint: bucket.dominantFingerprint, eventID: nil)
         if let fingerprint = verdict.fingerprint, fingerprint != .backscatter {
-            verdict.evidence.append("\(fingerprint.name) fingerprint on \(F.grouped(bucket.count(of: fingerprint))) of \(F.grouped(bucket.probes)) probes (\(fingerprintRule(fingerprint)))")
+            verdict.evidence.append(Self.fingerprintLine(fingerprint, bucket: bucket))
         }
         if let network = config.knownScanners.first(where: { $0.contains(bucket.address) }) {
             verdict.kind = .institutionalScanner
@@ -53,7 +53,8 @@ struct SourceClassifier {
         if let sweep = sweepShape(source) {
             verdict.evidence.insert(sweep + "; no port swept is open here: the same probe every address gets, mass-scanner behaviour", at: 0)
         } else {
-            verdict.summary = BackgroundSummary(probes: bucket.probes, ports: source.ports, visits: bucket.visits, days: source.days)
+            // Its summary (and fingerprint line) are worded from the bucket when a report asks.
+            verdict.deriveEvidence(from: bucket)
         }
         verdict.confidence = source.portCount <= config.sweepMaxPorts && bucket.visits <= 2 ? 0.9 : 0.7
         return verdict
@@ -151,7 +152,12 @@ struct SourceClassifier {
 
     // MARK: Wording
 
-    private func fingerprintRule(_ fingerprint: Fingerprint) -> String {
+    /// `zmap fingerprint on 3 of 4 probes (IP ID 54321)`.
+    static func fingerprintLine(_ fingerprint: Fingerprint, bucket: SourceBucket) -> String {
+        "\(fingerprint.name) fingerprint on \(F.grouped(bucket.count(of: fingerprint))) of \(F.grouped(bucket.probes)) probes (\(fingerprintRule(fingerprint)))"
+    }
+
+    private static func fingerprintRule(_ fingerprint: Fingerprint) -> String {
         switch fingerprint {
         case .zmap: "IP ID 54321"
         case .masscan: "WINDOW 1024 without options, or IP ID from destination, port and sequence"

@@ -26,19 +26,50 @@ public struct SourceVerdict: Sendable {
     public var kind: ScanKind
     /// 0...1: how far past its thresholds the evidence is.
     public var confidence: Double
-    public var fingerprint: Fingerprint?
+    public var fingerprint: Fingerprint? {
+        didSet {
+            // Derived evidence names the fingerprint: keep the words it had.
+            if let bucket = derivedFrom, fingerprint != oldValue { evidence = Self.derivedEvidence(bucket, fingerprint: oldValue) }
+        }
+    }
     /// Evidence sentences, with the background summary (if any) first. Most sources are quiet background:
-    /// their summary is kept as numbers and worded only when a report asks.
+    /// their evidence (summary, and the tool fingerprint line) is worded from their bucket only when a report asks.
     public var evidence: [String] {
-        get { summary.map { [$0.text] + lines } ?? lines }
+        get { derivedFrom.map { Self.derivedEvidence($0, fingerprint: fingerprint) } ?? lines }
         set {
             lines = newValue
-            summary = nil
+            derivedFrom = nil
         }
     }
     public var eventID: String?
     var lines: [String] = []
-    var summary: BackgroundSummary?
+    /// A quiet background source's bucket: its evidence is its `BackgroundSummary` and, with a tool
+    /// fingerprint, the fingerprint line (`SourceClassifier.fingerprintLine`).
+    private(set) var derivedFrom: SourceBucket?
+
+    /// Evidence worded from the bucket when asked (see `derivedFrom`); `lines` are the fingerprint line.
+    mutating func deriveEvidence(from bucket: SourceBucket) {
+        lines = []
+        derivedFrom = bucket
+    }
+
+    static func derivedEvidence(_ bucket: SourceBucket, fingerprint: Fingerprint?) -> [String] {
+        let parts = derivedParts(bucket, fingerprint: fingerprint)
+        return [parts.summary.text] + parts.lines
+    }
+
+    private static func derivedParts(_ bucket: SourceBucket, fingerprint: Fingerprint?) -> (summary: BackgroundSummary, lines: [String]) {
+        guard let fingerprint, fingerprint != .backscatter else { return (BackgroundSummary(bucket), []) }
+        return (BackgroundSummary(bucket), [SourceClassifier.fingerprintLine(fingerprint, bucket: bucket)])
+    }
+
+    /// `evidence` in parts, for reports that word the background summary straight into their buffer: the
+    /// summary (of a quiet background source) and the sentences after it.
+    var evidenceParts: (summary: BackgroundSummary?, lines: [String]) {
+        guard let bucket = derivedFrom else { return (nil, lines) }
+        let parts = Self.derivedParts(bucket, fingerprint: fingerprint)
+        return (parts.summary, parts.lines)
+    }
 
     init(sourceID: UInt32, threatClass: ThreatClass, kind: ScanKind, confidence: Double, fingerprint: Fingerprint?, eventID: String?) {
         self.sourceID = sourceID
@@ -70,6 +101,17 @@ struct BackgroundSummary: Sendable {
         storedDays = UInt32(clamping: days)
     }
 
+    /// The summary of a bucket: its ports in `PortKey` order.
+    init(_ bucket: SourceBucket) {
+        probes = bucket.probes
+        let count = bucket.portCount
+        storedPortCount = UInt32(clamping: count)
+        let first = bucket.smallestPorts
+        (port0, port1, port2) = (first[0], first[1], first[2])
+        visits = bucket.visits
+        storedDays = UInt32(clamping: bucket.dayCount)
+    }
+
     var portCount: Int { Int(storedPortCount) }
     var days: Int { Int(storedDays) }
     var firstPorts: SIMD3<UInt32> { SIMD3(port0, port1, port2) }
@@ -91,6 +133,53 @@ public struct PortVerdict: Sendable {
     public var evidence: [String]
 }
 
+/// The verdicts of all destination buckets (`Classification.ports`): per bucket, how many of its sources were
+/// judged, how many targeted and of which kinds (12 bytes); each `PortVerdict` is worded when asked.
+public struct PortVerdicts: Sendable {
+    private var numbers = PortNumbers()
+    private var tallies: [Tally] = []
+
+    struct Tally {
+        var judged: UInt32 = 0
+        var targeted: UInt32 = 0
+        /// A bit per targeted kind (index in `ScanKind.allCases`).
+        var kinds: UInt32 = 0
+    }
+
+    public init() {}
+
+    /// No sources counted yet, for every bucket of `ports`.
+    init(ports: PortTable) {
+        numbers = ports.numbers
+        tallies = [Tally](repeating: Tally(), count: ports.count)
+    }
+
+    public var count: Int { tallies.count }
+
+    /// Counts a source on a port: `mark` is 1 for background, 2 + kind index for targeted.
+    @inline(__always)
+    mutating func count(_ mark: UInt8, on packed: UInt32) {
+        guard let index = numbers.existing(packed) else { return }
+        tallies[index].judged += 1
+        if mark >= 2 {
+            tallies[index].targeted += 1
+            tallies[index].kinds |= 1 << UInt32(mark - 2)
+        }
+    }
+
+    public subscript(key: PortKey) -> PortVerdict? {
+        guard let index = numbers.existing(key.packed) else { return nil }
+        let tally = tallies[index]
+        let (judged, targeted) = (Int(tally.judged), Int(tally.targeted))
+        let kinds = ScanKind.allCases
+        let kindsSeen = kinds.indices.filter { tally.kinds & (1 << UInt32($0)) != 0 }.map { kinds[$0].rawValue }
+        let verdict: PortVerdict.Verdict = targeted == 0 ? .background : (targeted == judged ? .targeted : .mixed)
+        var evidence = ["\(TextFormatting.grouped(targeted)) of \(TextFormatting.grouped(judged)) sources targeted"]
+        if !kindsSeen.isEmpty { evidence[0] += " (\(kindsSeen.sorted().joined(separator: ", ")))" }
+        return PortVerdict(key: key, verdict: verdict, evidence: evidence)
+    }
+}
+
 /// One targeted finding: a scan or a campaign of a group of sources, with its members and extent.
 public struct Event: Sendable {
     public let id: String
@@ -106,4 +195,91 @@ public struct Event: Sendable {
     public let end: Timestamp?
     public let confidence: Double
     public let evidence: [String]
+}
+
+/// The verdicts of all sources, by source number (`Classification.sources`); nil for own networks.
+///
+/// Most sources are quiet background whose evidence is worded from their bucket (`SourceVerdict.derivedFrom`):
+/// those take 2 bytes here (kind of entry, confidence 0.9 or 0.7, fingerprint); the rest are kept whole.
+public struct SourceVerdicts: RandomAccessCollection, MutableCollection, Sendable {
+    /// 0: none; `whole`: in `whole`; otherwise `compact` | `high` (0.9, else 0.7) | fingerprint (raw value + 1, 0 for none).
+    private var tags: [UInt16]
+    private var whole: [UInt32: SourceVerdict] = [:]
+    private let table: SourceTable?
+
+    private static let wholeTag: UInt16 = 1
+    private static let compact: UInt16 = 0x100
+    private static let high: UInt16 = 0x80
+
+    public init() {
+        tags = []
+        table = nil
+    }
+
+    /// `count` sources, no verdicts yet; `table` holds their buckets.
+    init(count: Int, table: SourceTable) {
+        tags = [UInt16](repeating: 0, count: count)
+        self.table = table
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { tags.count }
+
+    public subscript(position: Int) -> SourceVerdict? {
+        get {
+            let tag = tags[position]
+            if tag == 0 { return nil }
+            if tag == Self.wholeTag { return whole[UInt32(position)] }
+            let code = Int(tag & 0x7F)
+            var verdict = SourceVerdict(
+                sourceID: UInt32(position), threatClass: .background, kind: .backgroundSweep,
+                confidence: tag & Self.high != 0 ? 0.9 : 0.7, fingerprint: code == 0 ? nil : Fingerprint(rawValue: code - 1),
+                eventID: nil)
+            verdict.deriveEvidence(from: table![position])
+            return verdict
+        }
+        set {
+            let id = UInt32(position)
+            if tags[position] == Self.wholeTag { whole[id] = nil }
+            guard let verdict = newValue else {
+                tags[position] = 0
+                return
+            }
+            if let bucket = verdict.derivedFrom, let table, bucket.storage === table.storage, bucket.id == id,
+                verdict.sourceID == id, verdict.eventID == nil, verdict.lines.isEmpty,
+                verdict.threatClass == .background, verdict.kind == .backgroundSweep,
+                verdict.confidence == 0.9 || verdict.confidence == 0.7
+            {
+                tags[position] = Self.compact | (verdict.confidence == 0.9 ? Self.high : 0)
+                    | UInt16(verdict.fingerprint.map { $0.rawValue + 1 } ?? 0)
+            } else {
+                tags[position] = Self.wholeTag
+                whole[id] = verdict
+            }
+        }
+    }
+
+    /// Whether source `position` has a verdict (is not in an own network).
+    func isJudged(_ position: Int) -> Bool { tags[position] != 0 }
+
+    /// 0 for none, 1 for background, 2 + index in `ScanKind.allCases` for targeted; without making the verdict.
+    func mark(_ position: Int) -> UInt8 {
+        let tag = tags[position]
+        if tag == 0 { return 0 }
+        guard tag == Self.wholeTag, let verdict = whole[UInt32(position)], verdict.threatClass == .targeted else { return 1 }
+        return UInt8(2 + ScanKind.allCases.firstIndex(of: verdict.kind)!)
+    }
+
+    /// Sources whose verdict is kept whole (every targeted one among them), ascending.
+    var wholeIDs: [UInt32] { whole.keys.sorted() }
+
+    /// Background sources by kind, counted without making their verdicts.
+    var backgroundKindCounts: [ScanKind: Int] {
+        var counts: [ScanKind: Int] = [:]
+        var compactCount = 0
+        for tag in tags where tag & Self.compact != 0 { compactCount += 1 }
+        if compactCount > 0 { counts[.backgroundSweep] = compactCount }
+        for verdict in whole.values where verdict.threatClass == .background { counts[verdict.kind, default: 0] += 1 }
+        return counts
+    }
 }

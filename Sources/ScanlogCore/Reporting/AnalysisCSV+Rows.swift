@@ -109,13 +109,14 @@ struct CSVCellScratch {
 
     /// A verdict's `evidence` joined with `;` as one cell, the background summary worded straight into it.
     mutating func appendEvidence(of verdict: SourceVerdict, to out: inout ByteBuffer) {
-        guard let summary = verdict.summary else {
-            appendList(verdict.lines, to: &out)
+        let (summary, lines) = verdict.evidenceParts
+        guard let summary else {
+            appendList(lines, to: &out)
             return
         }
         text.removeAll()
         summary.appendText(to: &text, escapingForJSON: false)
-        for line in verdict.lines {
+        for line in lines {
             text.append(UInt8(ascii: ";"))
             text.append(utf8: line)
         }

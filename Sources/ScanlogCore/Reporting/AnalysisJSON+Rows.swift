@@ -49,54 +49,47 @@ extension AnalysisJSON {
         var classes = RepeatedJSONString<ThreatClass>()
         var kinds = RepeatedJSONString<ScanKind>()
         var fingerprints = RepeatedJSONString<Fingerprint>()
-        // Buckets and verdicts are read in place (no copy of each, with its references, per row).
-        analysis.aggregator.sources.withUnsafeBufferPointer { sources in
-            analysis.classification.sources.withUnsafeBufferPointer { verdicts in
-                var first = true
-                for id in ids {
-                    if !first { out.append(UInt8(ascii: ",")) }
-                    first = false
-                    let bucket = sources.baseAddress! + Int(id)
-                    out.append("{\"ip\":\"")
-                    out.appendAddress(bucket.pointee.address)
-                    out.append("\",\"probes\":")
-                    out.appendInteger(bucket.pointee.probes)
-                    out.append(",\"ports\":")
-                    out.appendInteger(bucket.pointee.portCount)
-                    out.append(",\"targets\":")
-                    out.appendInteger(bucket.pointee.targetCount)
-                    let seen = bucket.pointee.seen
-                    out.append(",\"first_seen\":")
-                    times.appendQuoted(seen.first, to: &out)
-                    out.append(",\"last_seen\":")
-                    times.appendQuoted(seen.last, to: &out)
-                    out.append(",\"visits\":")
-                    out.appendInteger(bucket.pointee.visits)
-                    out.append(",\"days\":")
-                    out.appendInteger(bucket.pointee.days.count)
-                    out.append(",\"retransmissions\":")
-                    out.appendInteger(bucket.pointee.retransmissions)
-                    // `Classification.verdict(forSource:)`, read in place.
-                    guard Int(id) < verdicts.count, verdicts[Int(id)] != nil else {
-                        out.append(",\"class\":null,\"kind\":null,\"confidence\":null,\"fingerprint\":null,\"evidence\":[],\"event\":null}")
-                        continue
-                    }
-                    let verdict = verdicts.baseAddress! + Int(id)
-                    out.append(",\"class\":")
-                    classes.append(verdict.pointee!.threatClass, to: &out) { $0.rawValue }
-                    out.append(",\"kind\":")
-                    kinds.append(verdict.pointee!.kind, to: &out) { $0.rawValue }
-                    out.append(",\"confidence\":")
-                    out.appendRoundedConfidence(verdict.pointee!.confidence)
-                    out.append(",\"fingerprint\":")
-                    fingerprints.append(verdict.pointee!.fingerprint, to: &out) { $0.name }
-                    out.append(",\"evidence\":")
-                    verdict.pointee!.appendEvidenceJSON(to: &out)
-                    out.append(",\"event\":")
-                    out.appendOptionalJSONString(verdict.pointee!.eventID)
-                    out.append(UInt8(ascii: "}"))
-                }
+        var first = true
+        for id in ids {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            let bucket = analysis.aggregator.sources[Int(id)]
+            out.append("{\"ip\":\"")
+            out.appendAddress(bucket.address)
+            out.append("\",\"probes\":")
+            out.appendInteger(bucket.probes)
+            out.append(",\"ports\":")
+            out.appendInteger(bucket.portCount)
+            out.append(",\"targets\":")
+            out.appendInteger(bucket.targetCount)
+            let seen = bucket.seen
+            out.append(",\"first_seen\":")
+            times.appendQuoted(seen.first, to: &out)
+            out.append(",\"last_seen\":")
+            times.appendQuoted(seen.last, to: &out)
+            out.append(",\"visits\":")
+            out.appendInteger(bucket.visits)
+            out.append(",\"days\":")
+            out.appendInteger(bucket.dayCount)
+            out.append(",\"retransmissions\":")
+            out.appendInteger(bucket.retransmissions)
+            guard let verdict = analysis.classification.verdict(forSource: id) else {
+                out.append(",\"class\":null,\"kind\":null,\"confidence\":null,\"fingerprint\":null,\"evidence\":[],\"event\":null}")
+                continue
             }
+            out.append(",\"class\":")
+            classes.append(verdict.threatClass, to: &out) { $0.rawValue }
+            out.append(",\"kind\":")
+            kinds.append(verdict.kind, to: &out) { $0.rawValue }
+            out.append(",\"confidence\":")
+            out.appendRoundedConfidence(verdict.confidence)
+            out.append(",\"fingerprint\":")
+            fingerprints.append(verdict.fingerprint, to: &out) { $0.name }
+            out.append(",\"evidence\":")
+            verdict.appendEvidenceJSON(to: &out)
+            out.append(",\"event\":")
+            out.appendOptionalJSONString(verdict.eventID)
+            out.append(UInt8(ascii: "}"))
         }
     }
 }

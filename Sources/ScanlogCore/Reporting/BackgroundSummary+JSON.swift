@@ -3,6 +3,7 @@
 extension SourceVerdict {
     /// `evidence` as a JSON array of strings.
     func appendEvidenceJSON(to out: inout ByteBuffer) {
+        let (summary, lines) = evidenceParts
         guard let summary else {
             out.appendJSONStrings(lines)
             return

@@ -97,10 +97,8 @@ public struct TextReport {
     private func sourcesBlock(_ analysis: Analysis) -> String {
         guard !analysis.aggregator.sources.isEmpty, top > 0 else { return "" }
         let sources = analysis.topSources(top)
-        var kinds: [ScanKind: Int] = [:]
-        for case let verdict? in analysis.classification.sources where verdict.threatClass == .background {
-            kinds[verdict.kind, default: 0] += 1
-        }
+        // Counted without making every background verdict.
+        let kinds = analysis.classification.sources.backgroundKindCounts
         var out = "\n" + title("Top sources (of \(F.grouped(analysis.aggregator.sources.count)))") + "\n"
         if !kinds.isEmpty {
             let summary = kinds.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\(F.grouped($0.value)) \($0.key.rawValue)" }

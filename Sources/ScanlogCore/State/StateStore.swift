@@ -93,17 +93,10 @@ public enum StateStore {
     /// Replaces the state at `path` with `state`, atomically.
     public static func save(_ state: NightlyState, to path: String) throws(StateError) {
         let data = state.encoded()
-        var descriptor: Int32 = -1
-        var temporary = ""
-        for attempt in 0..<16 {
-            temporary = "\(path).tmp-\(getpid())-\(attempt)"
-            descriptor = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            if descriptor >= 0 || errno != EEXIST { break }
-        }
+        let (descriptor, temporary) = TemporaryFiles.create(mode: 0o600) { attempt in "\(path).tmp-\(getpid())-\(attempt)" }
         guard descriptor >= 0 else {
             throw .io(path: path, reason: "cannot create \(temporary): \(String(cString: strerror(errno)))")
         }
-        TemporaryFiles.register(temporary)
         defer { TemporaryFiles.unregister(temporary) }
         func fail(_ what: String) -> StateError {
             let reason = String(cString: strerror(errno))

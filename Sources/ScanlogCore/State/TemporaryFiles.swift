@@ -33,8 +33,31 @@ public enum TemporaryFiles {
         pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
     }
 
+    /// Creates a new file for writing under the first free name of `name(attempt)` (16 tries; `O_EXCL`, never
+    /// through a symlink) and registers it, with the terminating signals held back so that none can come between
+    /// the file's creation and its registration (one that arrives meanwhile is delivered, and removes the file,
+    /// right after). On failure the descriptor is -1, `errno` tells why, and `path` is the last name tried.
+    public static func create(mode: mode_t, name: (Int) -> String) -> (descriptor: Int32, path: String) {
+        var held = sigset_t(), previous = sigset_t()
+        sigemptyset(&held)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&held, signalNumber) }
+        pthread_sigmask(SIG_BLOCK, &held, &previous)
+        var path = ""
+        var descriptor: Int32 = -1
+        for attempt in 0..<16 {
+            path = name(attempt)
+            descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+            if descriptor >= 0 || errno != EEXIST { break }
+        }
+        let failure = errno
+        if descriptor >= 0 { register(path) }
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
+        errno = failure
+        return (descriptor, path)
+    }
+
     /// Notes `path` as a file to remove if a terminating signal arrives before `unregister`.
-    public static func register(_ path: String) {
+    static func register(_ path: String) {
         guard let slots else { return }
         for index in 0..<capacity where slots[index] == nil {
             slots[index] = strdup(path)
