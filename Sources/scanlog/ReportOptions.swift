@@ -30,7 +30,11 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "UTC offset of timestamps written without one, e.g. +01:00 (default: this machine's time zone).")
     var logUTCOffset: String?
 
+    @Option(help: "Threads: 2 reads and parses ahead of the counting and renders long tables in two halves; 1 does everything on one. The same report either way.")
+    var jobs: Int = 2
+
     func validate() throws {
+        if !(1...2).contains(jobs) { throw ValidationError("--jobs must be 1 or 2, not \(jobs)") }
         if let year, !(1970...9999).contains(year) { throw ValidationError("--year must be between 1970 and 9999, not \(year)") }
         if let top, top < 0 { throw ValidationError("--top must be 0 or more") }
         if table != nil && format != .csv { throw ValidationError("--table goes with --format csv") }
@@ -42,6 +46,7 @@ struct ReportOptions: ParsableArguments {
     /// Sets the year, the zone of offset-less times and the classifier config; throws `ValidationError`.
     func apply(to options: inout AnalysisOptions) throws {
         options.year = year
+        options.parallel = jobs > 1
         if let text = logUTCOffset {
             guard let offset = CommandValues.utcOffset(text) else {
                 throw ValidationError("--log-utc-offset: \(text) is not an offset such as +01:00 or -0500")

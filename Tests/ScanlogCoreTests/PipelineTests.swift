@@ -79,7 +79,7 @@ import Glibc
         options.now = 1_795_000_000
         options.localTimeOffset = 0
         options.holdPartialLastLine = hold
-        options.parallelParsing = parallel
+        options.parallel = parallel
         var probes: [String] = []
         var progress: [String] = []
         options.probeSink = { probe in
@@ -173,9 +173,9 @@ import Glibc
         var options = AnalysisOptions()
         options.holdPartialLastLine = true
         let specs = [InputSpec(path: set.paths[1], startOffset: 5000), InputSpec(path: live, startOffset: 12345)]
-        options.parallelParsing = false
+        options.parallel = false
         let sequential = Analysis.run(specs, options: options)
-        options.parallelParsing = true
+        options.parallel = true
         let parallel = Analysis.run(specs, options: options)
         #expect(sequential.endOffsets == parallel.endOffsets)
         #expect(Self.everything(sequential) == Self.everything(parallel), "see the other tests for which line differs")

@@ -197,11 +197,12 @@ import Testing
 
     // MARK: Writers and blocks
 
-    @Test func blocksComeOutInOrder() {
+    @Test(arguments: [true, false])
+    func blocksComeOutInOrder(parallel: Bool) {
         for count in [0, 1, 99, 100, 101, 199, 200, 201, 350, 1003] {
             var seen: [Range<Int>] = []
             var text = ByteBuffer()
-            ParallelBlocks.render(count: count, blockSize: 100, render: { range, out in
+            ParallelBlocks.render(count: count, blockSize: 100, parallel: parallel, render: { range, out in
                 for index in range { out.appendInteger(index); out.append(UInt8(ascii: " ")) }
             }, emit: { range, block in
                 seen.append(range)

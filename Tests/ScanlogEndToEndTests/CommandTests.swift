@@ -11,6 +11,31 @@ private func sum(_ value: Any?) -> Int? {
 }
 
 @Suite struct CommandTests {
+    // MARK: threads
+
+    /// One thread or two: the same report, byte for byte, on a rotated set with gzip (6,000 sources, enough
+    /// for the report to render its tables in several blocks on two threads).
+    @Test(arguments: [["--format", "json"], ["--format", "csv", "--table", "sources"], ["--format", "csv", "--table", "ports"], ["--format", "text", "--color", "never"]])
+    func oneThreadAndTwoGiveTheSameReport(_ format: [String]) throws {
+        let scratch = Scratch()
+        let older = scratch.write("ufw.log.2.gz", try SampleLog.gzip(Data(SampleLog.manySources(6000).utf8)))
+        let middle = scratch.write("ufw.log.1", SampleLog.manySources(5000, startSecond: 7000))
+        let newest = scratch.write("ufw.log", SampleLog.manySources(4000, startSecond: 13000))
+        let files = [newest, middle, older]
+        let one = try Scanlog.run(["analyze", "--jobs", "1", "--year", "2026"] + format + files)
+        let two = try Scanlog.run(["analyze", "--jobs", "2", "--year", "2026"] + format + files)
+        #expect(one.status == 0 && two.status == 0, "\(one) \(two)")
+        #expect(one.stdout.count > 500)
+        #expect(one.stdout == two.stdout)
+        #expect(one.err == two.err)
+    }
+
+    @Test func jobsBeyondTwoIsAUsageError() throws {
+        let result = try Scanlog.run(["analyze", "--jobs", "3", "-"])
+        #expect(result.status == 64, "\(result)")
+        #expect(result.err.contains("--jobs must be 1 or 2"), "\(result)")
+    }
+
     // MARK: help and version
 
     @Test func topLevelHelp() throws {

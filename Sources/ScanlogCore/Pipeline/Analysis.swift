@@ -5,6 +5,8 @@ public struct Analysis: Sendable {
     public var classification = Classification()
     /// For each input, the offset in its (inflated) stream after the last line counted (`scanlog nightly`).
     public var endOffsets: [UInt64] = []
+    /// Whether reports may render on a second thread (`AnalysisOptions.parallel`).
+    public var parallel = true
     /// What the nightly history adds (trends, new ports); nil outside `scanlog nightly`.
     public var history: HistoryReport?
 
@@ -15,12 +17,13 @@ public struct Analysis: Sendable {
     public var hadInputErrors: Bool { inputs.contains { $0.error != nil } }
 
     /// Reads the inputs, rotated sets oldest first, and folds them into one analysis. Parsing runs on a second
-    /// thread ahead of the aggregation (`PipelinedReader`) unless `options.parallelParsing` is off.
+    /// thread ahead of the aggregation (`PipelinedReader`) unless `options.parallel` is off.
     public static func run(_ specs: [InputSpec], options: AnalysisOptions = AnalysisOptions()) -> Analysis {
         var analysis = Analysis()
         analysis.aggregator.filter = options.filter
+        analysis.parallel = options.parallel
         let ordered = RotationOrder.sorted(specs)
-        let pipelined = options.parallelParsing && !ordered.isEmpty && PipelinedReader.read(ordered, options: options, into: &analysis)
+        let pipelined = options.parallel && !ordered.isEmpty && PipelinedReader.read(ordered, options: options, into: &analysis)
         if !pipelined {
             var years: YearInference?
             for spec in ordered {

@@ -21,9 +21,10 @@ public struct AnalysisOptions {
     /// Leave a plain file's last line uncounted when it has no newline yet (it is still being written):
     /// `Analysis.endOffsets` then stay before it, and the next `scanlog nightly` reads it whole.
     public var holdPartialLastLine = false
-    /// Frame and parse on a second thread, a few thousand lines ahead of the aggregation (and into the next
-    /// input while the aggregation finishes the previous one); false reads on the calling thread. Same results.
-    public var parallelParsing = true
+    /// Use a second thread: framing and parsing run a few thousand lines ahead of the aggregation (and into the
+    /// next input while the aggregation finishes the previous one), and long report tables are rendered in two
+    /// halves. False does everything on the calling thread (`--jobs 1`). The results are the same.
+    public var parallel = true
 
     public init() {}
 }

@@ -20,13 +20,13 @@ public enum AnalysisCSV {
         case .ports:
             csv.header(portColumns)
             let ports = top.map { analysis.topPorts($0) } ?? analysis.portsByProbes
-            ParallelBlocks.render(count: ports.count, blockSize: ParallelBlocks.portRows, render: { range, out in
+            ParallelBlocks.render(count: ports.count, blockSize: ParallelBlocks.portRows, parallel: analysis.parallel, render: { range, out in
                 writePortRows(ports[range], classification: classification, to: &out)
             }, emit: { _, block in csv.appendRows(block) })
         case .sources:
             csv.header(sourceColumns)
             let ids = top.map { analysis.topSourceIDs($0) } ?? analysis.sourceIDsByProbes
-            ParallelBlocks.render(count: ids.count, blockSize: ParallelBlocks.sourceRows, render: { range, out in
+            ParallelBlocks.render(count: ids.count, blockSize: ParallelBlocks.sourceRows, parallel: analysis.parallel, render: { range, out in
                 writeSourceRows(ids[range], of: analysis, to: &out)
             }, emit: { _, block in csv.appendRows(block) })
         case .events:

@@ -71,12 +71,12 @@ public enum AnalysisJSON {
         }
         let (ports, ids) = sortedRows(analysis)
         json.arrayMember("ports") { json in
-            ParallelBlocks.render(count: ports.count, blockSize: ParallelBlocks.portRows, render: { range, out in
+            ParallelBlocks.render(count: ports.count, blockSize: ParallelBlocks.portRows, parallel: analysis.parallel, render: { range, out in
                 writePorts(ports[range], classification: classification, to: &out)
             }, emit: { range, block in json.appendValues(block, count: range.count) })
         }
         json.arrayMember("sources") { json in
-            ParallelBlocks.render(count: ids.count, blockSize: ParallelBlocks.sourceRows, render: { range, out in
+            ParallelBlocks.render(count: ids.count, blockSize: ParallelBlocks.sourceRows, parallel: analysis.parallel, render: { range, out in
                 writeSources(ids[range], of: analysis, to: &out)
             }, emit: { range, block in json.appendValues(block, count: range.count) })
         }
@@ -89,7 +89,7 @@ public enum AnalysisJSON {
     /// The ports and the source numbers in report order, sorted on two threads for a large report; the port
     /// registry is decoded meanwhile when port rows will describe a port.
     static func sortedRows(_ analysis: Analysis) -> (ports: [PortBucket], sourceIDs: [UInt32]) {
-        ParallelBlocks.pair(parallel: analysis.aggregator.sources.count + analysis.aggregator.ports.count >= 8192, {
+        ParallelBlocks.pair(parallel: analysis.parallel && analysis.aggregator.sources.count + analysis.aggregator.ports.count >= 8192, {
             let ports = analysis.portsByProbes
             if ports.contains(where: { $0.key.port != nil }) { _ = PortRegistry.shared }
             return ports

@@ -7,9 +7,9 @@ enum ParallelBlocks {
     static let portRows = 1024
     static let sourceRows = 2048
 
-    /// Calls `render` for consecutive ranges of `0..<count` (two at a time, on two threads) and `emit` with
-    /// each range's bytes, in order, on the calling thread.
-    static func render(count: Int, blockSize: Int, render: @escaping @Sendable (Range<Int>, inout ByteBuffer) -> Void,
+    /// Calls `render` for consecutive ranges of `0..<count` (two at a time, on two threads when `parallel`) and
+    /// `emit` with each range's bytes, in order, on the calling thread.
+    static func render(count: Int, blockSize: Int, parallel: Bool, render: @escaping @Sendable (Range<Int>, inout ByteBuffer) -> Void,
                        emit: (Range<Int>, ByteBuffer) -> Void) {
         precondition(blockSize > 0)
         let slots = Slots(capacity: Swift.min(blockSize, 1 << 12) * 256)
@@ -21,6 +21,9 @@ enum ParallelBlocks {
             slots.buffers[1].ensureUnique()
             if second.isEmpty {
                 render(first, &slots.buffers[0])
+            } else if !parallel {
+                render(first, &slots.buffers[0])
+                render(second, &slots.buffers[1])
             } else {
                 DispatchQueue.concurrentPerform(iterations: 2) { index in
                     render(index == 0 ? first : second, &slots.buffers[index])
