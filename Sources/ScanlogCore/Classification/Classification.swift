@@ -181,16 +181,9 @@ public struct Classification: Sendable {
             entries.append(NetworkMember(network: NetworkMember.network(of: table[index].address), id: UInt32(index)))
         }
         entries.sort()
-        var start = 0
-        while start < entries.count {
-            var end = start + 1
-            while end < entries.count && entries[end].sameGroup(entries[start]) { end += 1 }
-            defer { start = end }
-            guard end - start >= config.distributedSources else { continue }
-            let members = entries[start..<end].map { features($0.id) }
-            let address = members[0].bucket.address
-            let network = address.masked(prefixLength: address.isIPv4 ? 24 : 48)
-            let prefix = "\(network)/\(network.isIPv4 ? 24 : 48)"
+        NetworkMember.forEachGroup(of: entries, atLeast: config.distributedSources) { group in
+            let members = group.map { features($0.id) }
+            let prefix = Network(siblingsOf: members[0].bucket.address).description
             let ports = members.reduce(0) { $0 + $1.portCount }
             for member in members {
                 let index = Int(member.id)
@@ -263,7 +256,18 @@ struct NetworkMember: Comparable {
     /// Whether two members share network, small value and value.
     func sameGroup(_ other: Self) -> Bool { high == other.high && low >> 32 == other.low >> 32 }
 
-    /// Equal exactly when `address.masked(prefixLength: address.isIPv4 ? 24 : 48)` is (55 bits at most).
+    /// Calls `body` with each run of at least `minimum` members of one group in `sorted`, in order.
+    static func forEachGroup(of sorted: [NetworkMember], atLeast minimum: Int, _ body: (ArraySlice<NetworkMember>) -> Void) {
+        var start = 0
+        while start < sorted.count {
+            var end = start + 1
+            while end < sorted.count && sorted[end].sameGroup(sorted[start]) { end += 1 }
+            if end - start >= minimum { body(sorted[start..<end]) }
+            start = end
+        }
+    }
+
+    /// Equal exactly when `Network(siblingsOf: address)` is (55 bits at most).
     static func network(of address: IPAddress) -> UInt64 {
         address.isIPv4 ? UInt64(address.v4Value >> 8) : 1 << 54 | address.high >> 16
     }

@@ -61,6 +61,12 @@ public struct Network: Sendable, Hashable, CustomStringConvertible {
         self.address = address.masked(prefixLength: prefixLength)
     }
 
+    /// The network a source's siblings share: the /24 of an IPv4 address, the /48 of an IPv6 one.
+    init(siblingsOf address: IPAddress) {
+        prefixLength = address.isIPv4 ? 24 : 48
+        self.address = address.masked(prefixLength: prefixLength)
+    }
+
     public func contains(_ other: IPAddress) -> Bool {
         other.isIPv4 == address.isIPv4 && other.masked(prefixLength: prefixLength) == address
     }

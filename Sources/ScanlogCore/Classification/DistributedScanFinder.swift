@@ -54,17 +54,10 @@ struct DistributedScanFinder {
         }
         keyed.sort()
         var candidates: [String: [SourceFeatures]] = [:]
-        var start = 0
-        while start < keyed.count {
-            var end = start + 1
-            while end < keyed.count && keyed[end].sameGroup(keyed[start]) { end += 1 }
-            defer { start = end }
-            guard end - start >= config.distributedSources else { continue }
-            let members = keyed[start..<end].map { features($0.id) }
-            let address = members[0].bucket.address
-            let masked = address.masked(prefixLength: address.isIPv4 ? 24 : 48)
-            let network = Network(masked.description + (masked.isIPv4 ? "/24" : "/48"))!
-            let target = keyed[start].value
+        NetworkMember.forEachGroup(of: keyed, atLeast: config.distributedSources) { group in
+            let members = group.map { features($0.id) }
+            let network = Network(siblingsOf: members[0].bucket.address)
+            let target = group[group.startIndex].value
             let tool = members[0].bucket.dominantFingerprint
             candidates["\(network)|\(target)|\(tool?.name ?? "none")"] = members
         }

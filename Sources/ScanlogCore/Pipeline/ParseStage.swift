@@ -31,29 +31,12 @@ final class ParseStage: @unchecked Sendable {
     private let reportsProgress: Bool
     private let batchSize: Int
     private let batches: [ParsedBatch]
-    private var filled: [Int] = []
-    private var free: [Int]
-    private var finished = false
-    private var stopping = false
-    private var mutex = pthread_mutex_t()
-    private var changed = pthread_cond_t()
-    private var thread = pthread_t()
-    private var started = false
+    private let ring: SlotRing
 
     /// Starts the parser thread over `specs` (in reading order); nil if the thread cannot be started.
     static func start(_ specs: [InputSpec], options: AnalysisOptions, batchSize: Int = 4096, depth: Int = 4) -> ParseStage? {
         let stage = ParseStage(specs, options: options, batchSize: batchSize, depth: depth)
-        let context = Unmanaged.passRetained(stage).toOpaque()
-        stage.started = pthread_create(&stage.thread, nil, { context in
-            let stage = Unmanaged<ParseStage>.fromOpaque(context!).takeRetainedValue()
-            stage.produce()
-            return nil
-        }, context) == 0
-        if !stage.started {
-            Unmanaged<ParseStage>.fromOpaque(context).release()
-            return nil
-        }
-        return stage
+        return stage.ring.start({ stage.produce() }) ? stage : nil
     }
 
     private init(_ specs: [InputSpec], options: AnalysisOptions, batchSize: Int, depth: Int) {
@@ -62,48 +45,19 @@ final class ParseStage: @unchecked Sendable {
         reportsProgress = options.progress != nil
         self.batchSize = max(1, batchSize)
         batches = (0..<max(2, depth)).map { ParsedBatch(slot: $0) }
-        free = Array(batches.indices)
-        pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&changed, nil)
+        ring = SlotRing(depth: batches.count)
     }
 
     // MARK: The aggregating thread
 
     /// Hands the next batch to `body`; returns false once every input's last batch has been handed out.
     func next(_ body: (ParsedBatch) -> Void) -> Bool {
-        pthread_mutex_lock(&mutex)
-        while filled.isEmpty && !finished { pthread_cond_wait(&changed, &mutex) }
-        guard !filled.isEmpty else {
-            pthread_mutex_unlock(&mutex)
-            return false
-        }
-        let index = filled.removeFirst()
-        pthread_mutex_unlock(&mutex)
-
-        body(batches[index])
-
-        pthread_mutex_lock(&mutex)
-        free.append(index)
-        pthread_cond_broadcast(&changed)
-        pthread_mutex_unlock(&mutex)
-        return true
+        ring.next { body(batches[$0]) }
     }
 
     /// Stops the parser thread (wherever it is) and waits for it; it closes its reader and input first.
     func close() {
-        guard started else { return }
-        pthread_mutex_lock(&mutex)
-        stopping = true
-        pthread_cond_broadcast(&changed)
-        pthread_mutex_unlock(&mutex)
-        pthread_join(thread, nil)
-        started = false
-    }
-
-    deinit {
-        close()
-        pthread_cond_destroy(&changed)
-        pthread_mutex_destroy(&mutex)
+        ring.close()
     }
 
     // MARK: The parser thread
@@ -114,26 +68,12 @@ final class ParseStage: @unchecked Sendable {
         for spec in specs {
             guard parse(spec, years: &carried) else { break }
         }
-        pthread_mutex_lock(&mutex)
-        finished = true
-        pthread_cond_broadcast(&changed)
-        // Wait for `close` to join: a probe sink may end the process (a report that cannot be written) before
-        // `close` is reached, and a thread must not be left finished but never joined.
-        while !stopping { pthread_cond_wait(&changed, &mutex) }
-        pthread_mutex_unlock(&mutex)
     }
 
     /// A free batch, emptied; nil when the stage is stopping.
     private func take() -> ParsedBatch? {
-        pthread_mutex_lock(&mutex)
-        while free.isEmpty && !stopping { pthread_cond_wait(&changed, &mutex) }
-        if stopping {
-            pthread_mutex_unlock(&mutex)
-            return nil
-        }
-        let index = free.removeFirst()
-        pthread_mutex_unlock(&mutex)
-        let batch = batches[index]
+        guard let slot = ring.takeFree() else { return nil }
+        let batch = batches[slot]
         batch.lines.removeAll(keepingCapacity: true)
         batch.newHosts.removeAll(keepingCapacity: true)
         batch.newPrefixes.removeAll(keepingCapacity: true)
@@ -143,10 +83,7 @@ final class ParseStage: @unchecked Sendable {
     }
 
     private func publish(_ batch: ParsedBatch) {
-        pthread_mutex_lock(&mutex)
-        filled.append(batch.slot)
-        pthread_cond_broadcast(&changed)
-        pthread_mutex_unlock(&mutex)
+        ring.publish(batch.slot)
     }
 
     /// Reads, frames and parses one input into batches (`InputParsing`), the last one carrying the input's end.
