@@ -124,6 +124,12 @@ def main():
     gz = results.get("gzip")
     if gz and "ratio" in gz:
         print("  gzip file    <= 1.15 x zcat >/dev/null: %.3f x  -> %s" % (gz["ratio"], verdict(gz["ratio"] <= 1.15)))
+    for name, base in (("plain-1-thread", "mawk count"), ("gzip-1-thread", "zcat")):
+        one = results.get(name)
+        two = results.get(name.replace("-1-thread", ""))
+        if one and two and "ratio" in one and "ratio" in two:
+            print("  %-12s one thread (--jobs 1): %.3f x %s; two threads: %.3f x (the second thread: %.2f x faster)" % (
+                name.replace("-1-thread", ""), one["ratio"], base, two["ratio"], one["ratio"] / two["ratio"]))
     three = results.get("three-files")
     if three and "subject" in three:
         b = three["bases"]
