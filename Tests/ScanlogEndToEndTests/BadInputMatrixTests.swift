@@ -356,7 +356,9 @@ private func sum(_ value: Any?) -> Int? {
         #expect(report.contains("background: 1000000 background-sweep"), "\(result)")
         if let peak = result.maxRSSKiB, !Scanlog.underSanitizer {
             print("aMillionDistinctSources: peak RSS \(peak) KiB (\(peak * 1024 / count) bytes a source)")
-            #expect(peak < 2 * count, "peak RSS \(peak) KiB for \(count) sources")
+            // 149 bytes a source at the last measurement (2026-12-02; 357 before the fixed-record source table):
+            // about twice that is the bound.
+            #expect(peak * 1024 / count < 300, "peak RSS \(peak) KiB for \(count) sources")
         }
     }
 
