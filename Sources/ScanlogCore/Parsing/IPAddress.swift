@@ -35,61 +35,68 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
     /// RFC 5952 text: dotted quad for IPv4, lower-case compressed groups for IPv6. Written byte by byte into the
     /// string's own storage (reports make one per source).
     public var description: String {
-        String(unsafeUninitializedCapacity: 48) { buffer in
-            var count = 0
-            @inline(__always) func put(_ byte: UInt8) {
-                buffer[count] = byte
-                count += 1
-            }
-            if isIPv4 {
-                let value = v4Value
-                var shift: UInt32 = 24
-                while true {
-                    let octet = (value >> shift) & 0xFF
-                    if octet >= 100 { put(0x30 &+ UInt8(octet / 100)) }
-                    if octet >= 10 { put(0x30 &+ UInt8(octet / 10 % 10)) }
-                    put(0x30 &+ UInt8(octet % 10))
-                    if shift == 0 { return count }
-                    put(0x2E)
-                    shift -= 8
-                }
-            }
-            @inline(__always) func group(_ index: Int) -> UInt16 {
-                let word = index < 4 ? high : low
-                return UInt16(truncatingIfNeeded: word >> (UInt64(3 - index % 4) * 16))
-            }
-            // The longest run of two or more zero groups becomes "::" (the first such run on a tie).
-            var bestStart = -1, bestLength = 0, runStart = -1
-            for index in 0...8 {
-                if index < 8 && group(index) == 0 {
-                    if runStart < 0 { runStart = index }
-                } else if runStart >= 0 {
-                    if index - runStart > bestLength { bestStart = runStart; bestLength = index - runStart }
-                    runStart = -1
-                }
-            }
-            if bestLength < 2 { bestStart = -1 }
-            var index = 0
-            while index < 8 {
-                if index == bestStart {
-                    put(0x3A)
-                    put(0x3A)
-                    index += bestLength
-                    continue
-                }
-                if count > 0 && buffer[count - 1] != 0x3A { put(0x3A) }
-                let value = group(index)
-                var shift = 12
-                while shift > 0 && (value >> UInt16(shift)) == 0 { shift -= 4 }
-                while shift >= 0 {
-                    let nibble = UInt8((value >> UInt16(shift)) & 0xF)
-                    put(nibble < 10 ? 0x30 &+ nibble : 0x57 &+ nibble)
-                    shift -= 4
-                }
-                index += 1
-            }
-            return count
+        String(unsafeUninitializedCapacity: Self.maximumTextLength) { write(to: $0.baseAddress!) }
+    }
+
+    /// Room for any `description` (39 bytes at most: eight groups of four hex digits and seven colons).
+    static let maximumTextLength = 48
+
+    /// Writes `description` at `buffer` (room for `maximumTextLength` bytes); returns its length. Reports write
+    /// addresses straight into their own buffers with it.
+    func write(to buffer: UnsafeMutablePointer<UInt8>) -> Int {
+        var count = 0
+        @inline(__always) func put(_ byte: UInt8) {
+            buffer[count] = byte
+            count += 1
         }
+        if isIPv4 {
+            let value = v4Value
+            var shift: UInt32 = 24
+            while true {
+                let octet = (value >> shift) & 0xFF
+                if octet >= 100 { put(0x30 &+ UInt8(octet / 100)) }
+                if octet >= 10 { put(0x30 &+ UInt8(octet / 10 % 10)) }
+                put(0x30 &+ UInt8(octet % 10))
+                if shift == 0 { return count }
+                put(0x2E)
+                shift -= 8
+            }
+        }
+        @inline(__always) func group(_ index: Int) -> UInt16 {
+            let word = index < 4 ? high : low
+            return UInt16(truncatingIfNeeded: word >> (UInt64(3 - index % 4) * 16))
+        }
+        // The longest run of two or more zero groups becomes "::" (the first such run on a tie).
+        var bestStart = -1, bestLength = 0, runStart = -1
+        for index in 0...8 {
+            if index < 8 && group(index) == 0 {
+                if runStart < 0 { runStart = index }
+            } else if runStart >= 0 {
+                if index - runStart > bestLength { bestStart = runStart; bestLength = index - runStart }
+                runStart = -1
+            }
+        }
+        if bestLength < 2 { bestStart = -1 }
+        var index = 0
+        while index < 8 {
+            if index == bestStart {
+                put(0x3A)
+                put(0x3A)
+                index += bestLength
+                continue
+            }
+            if count > 0 && buffer[count - 1] != 0x3A { put(0x3A) }
+            let value = group(index)
+            var shift = 12
+            while shift > 0 && (value >> UInt16(shift)) == 0 { shift -= 4 }
+            while shift >= 0 {
+                let nibble = UInt8((value >> UInt16(shift)) & 0xF)
+                put(nibble < 10 ? 0x30 &+ nibble : 0x57 &+ nibble)
+                shift -= 4
+            }
+            index += 1
+        }
+        return count
     }
 
     /// Parses dotted IPv4 or IPv6 (full as the kernel prints it, or compressed as other tools do).

@@ -59,20 +59,10 @@ extension BackgroundSummary {
 }
 
 extension ByteBuffer {
-    /// `1,234,567`.
+    /// `1,234,567` (`TextFormatting.grouped`).
     mutating func appendGroupedDecimal(_ value: UInt64) {
-        if value < 1000 {
-            appendDecimal(value)
-            return
-        }
-        appendGroupedDecimal(value / 1000)
-        let rest = value % 1000
-        let start = reserve(4)
-        start[0] = UInt8(ascii: ",")
-        start[1] = 0x30 &+ UInt8(truncatingIfNeeded: rest / 100)
-        start[2] = 0x30 &+ UInt8(truncatingIfNeeded: rest / 10 % 10)
-        start[3] = 0x30 &+ UInt8(truncatingIfNeeded: rest % 10)
-        advance(by: 4)
+        let start = reserve(TextFormatting.groupedMaximumLength)
+        advance(by: TextFormatting.writeGrouped(value, to: start))
     }
 
     @inline(__always)

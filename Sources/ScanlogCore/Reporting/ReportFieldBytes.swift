@@ -3,32 +3,8 @@ extension ByteBuffer {
     /// `address.description` (dotted quad for IPv4, RFC 5952 for IPv6).
     @inline(__always)
     mutating func appendAddress(_ address: IPAddress) {
-        guard address.isIPv4 else {
-            append(utf8: address.description)
-            return
-        }
-        let value = address.v4Value
-        let start = reserve(15)
-        var cursor = start
-        var shift: UInt32 = 24
-        while true {
-            let octet = (value >> shift) & 0xFF
-            if octet >= 100 {
-                cursor.pointee = 0x30 &+ UInt8(truncatingIfNeeded: octet / 100)
-                cursor += 1
-            }
-            if octet >= 10 {
-                cursor.pointee = 0x30 &+ UInt8(truncatingIfNeeded: octet / 10 % 10)
-                cursor += 1
-            }
-            cursor.pointee = 0x30 &+ UInt8(truncatingIfNeeded: octet % 10)
-            cursor += 1
-            if shift == 0 { break }
-            cursor.pointee = UInt8(ascii: ".")
-            cursor += 1
-            shift -= 8
-        }
-        advance(by: cursor - start)
+        let start = reserve(IPAddress.maximumTextLength)
+        advance(by: address.write(to: start))
     }
 
     /// A confidence as `AnalysisJSON.rounded(value)` and then `String(_:)` write it (`nonFinite` for NaN and

@@ -15,33 +15,39 @@ public enum TextFormatting {
     /// `grouped` for magnitudes of up to 64 bits, written into the string's storage (classification words
     /// evidence with it for many sources).
     private static func grouped(magnitude: UInt64, negative: Bool) -> String {
-        // 20 digits, 6 commas and a sign at most.
-        String(unsafeUninitializedCapacity: 27) { buffer in
-            var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-            return withUnsafeMutableBytes(of: &digits) { reversed in
-                var count = 0
-                var rest = magnitude
-                repeat {
-                    if count % 4 == 3 {
-                        reversed[count] = UInt8(ascii: ",")
-                        count += 1
-                    }
-                    reversed[count] = 0x30 &+ UInt8(truncatingIfNeeded: rest % 10)
+        String(unsafeUninitializedCapacity: groupedMaximumLength) { writeGrouped(magnitude, negative: negative, to: $0.baseAddress!) }
+    }
+
+    /// 20 digits, 6 commas and a sign at most.
+    static let groupedMaximumLength = 27
+
+    /// Writes `grouped` of `magnitude` (after a `-` when `negative`) at `buffer`, which has room for
+    /// `groupedMaximumLength` bytes; returns the length. Reports write numbers into their own buffers with it.
+    static func writeGrouped(_ magnitude: UInt64, negative: Bool = false, to buffer: UnsafeMutablePointer<UInt8>) -> Int {
+        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &digits) { reversed in
+            var count = 0
+            var rest = magnitude
+            repeat {
+                if count % 4 == 3 {
+                    reversed[count] = UInt8(ascii: ",")
                     count += 1
-                    rest /= 10
-                } while rest != 0
-                var length = 0
-                if negative {
-                    buffer[0] = UInt8(ascii: "-")
-                    length = 1
                 }
-                while count > 0 {
-                    count -= 1
-                    buffer[length] = reversed[count]
-                    length += 1
-                }
-                return length
+                reversed[count] = 0x30 &+ UInt8(truncatingIfNeeded: rest % 10)
+                count += 1
+                rest /= 10
+            } while rest != 0
+            var length = 0
+            if negative {
+                buffer[0] = UInt8(ascii: "-")
+                length = 1
             }
+            while count > 0 {
+                count -= 1
+                buffer[length] = reversed[count]
+                length += 1
+            }
+            return length
         }
     }
 
