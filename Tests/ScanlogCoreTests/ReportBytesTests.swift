@@ -142,6 +142,26 @@ import Testing
             == "1 probe(s) on 1 port(s) (49515/tcp) in 1 visit(s); below every targeting threshold")
     }
 
+    /// The fingerprint line and the port verdict's sentence, written as bytes, word for word as they were
+    /// worded with interpolation before.
+    @Test func fingerprintLineAndPortTallyWording() {
+        for fingerprint in Fingerprint.allCases {
+            let line = FingerprintLine(fingerprint: fingerprint, matching: 1_234, probes: 56_789)
+            #expect(line.text == "\(fingerprint.name) fingerprint on 1,234 of 56,789 probes (\(FingerprintLine.rule(fingerprint)))")
+            var json = ByteBuffer()
+            line.appendText(to: &json)
+            #expect(JSONWriter.quoted(line.text) == "\"" + String(decoding: json.array, as: UTF8.self) + "\"")
+        }
+        #expect(FingerprintLine(fingerprint: .zmap, matching: 3, probes: 4).text == "zmap fingerprint on 3 of 4 probes (IP ID 54321)")
+        let kinds = ScanKind.allCases
+        let vertical = UInt32(kinds.firstIndex(of: .verticalScan)!), slow = UInt32(kinds.firstIndex(of: .slowVerticalScan)!)
+        #expect(PortVerdicts.Tally(judged: 1, targeted: 0, kinds: 0).text == "0 of 1 sources targeted")
+        #expect(PortVerdicts.Tally(judged: 12_000, targeted: 2, kinds: 1 << vertical | 1 << slow).text
+            == "2 of 12,000 sources targeted (slow-vertical-scan, vertical-scan)")
+        #expect(PortVerdicts.Tally(judged: 2, targeted: 2, kinds: 1 << slow).verdict == .targeted)
+        #expect(PortVerdicts.Tally(judged: 3, targeted: 2, kinds: 1 << slow).verdict == .mixed)
+    }
+
     @Test func backgroundSummaryQuotedAsItsJSONString() {
         var generator = SeededGenerator(seed: 17)
         let protocols: [IPProtocol] = [.tcp, .udp, .icmp, .icmpv6, IPProtocol(number: 47), IPProtocol(number: 132)]

@@ -215,6 +215,44 @@ import Testing
         }
     }
 
+    /// The reports' order from integer keys (`numbersByProbes`, `PortTable.byProbes`) is the full sort: most
+    /// probes first, ties by address or port key, across IPv4, IPv6 with and without a zero top half, equal
+    /// address bits and counts past the keys' limits.
+    @Test func reportOrderIsTheFullSort() {
+        var random = SeededGenerator(seed: 23)
+        let addresses: [IPAddress] = (0..<400).map { index in
+            switch index % 5 {
+            case 0: IPAddress(high: 0, low: random.next() % 2 == 0 ? random.next() % 0x1_0000 : random.next())
+            case 1: IPAddress(high: 0x2001_0db8_0000_0000 | random.next() % 3, low: random.next())
+            case 2: IPAddress(high: random.next(), low: random.next())
+            default: IPAddress(v4: UInt32(truncatingIfNeeded: random.next() % 3 == 0 ? random.next() % 8 : random.next()))
+            }
+        }
+        var aggregator = Aggregator()
+        for _ in 0..<6000 {
+            var record = FirewallRecord()
+            record.action = .blocked
+            record.direction = .inbound
+            record.source = addresses[Int(random.next() % UInt64(addresses.count))]
+            record.destination = IPAddress(v4: 0xCB00_7101)
+            record.proto = random.next() % 3 == 0 ? .udp : .tcp
+            record.hasPorts = true
+            record.destinationPort = UInt16(random.next() % 300)
+            if random.next() % 500 == 0 { record.repeatCount = [1 << 30, UInt32.max][Int(random.next() % 2)] }
+            aggregator.count(.record, record: record, where: "test")
+        }
+        let sources = aggregator.sources
+        let expected = (0..<UInt32(sources.count)).sorted { a, b in
+            let (x, y) = (sources[Int(a)], sources[Int(b)])
+            return x.probes != y.probes ? x.probes > y.probes : x.address < y.address
+        }
+        #expect(sources.numbersByProbes() == expected)
+        #expect(Set(addresses).count > 300 && sources.count > 300)
+        #expect(sources.indices.contains { sources[$0].probes >= 1 << 30 })
+        let ports = aggregator.ports.values.sorted { ($0.probes, $1.key) > ($1.probes, $0.key) }
+        #expect(aggregator.ports.byProbes().map(\.key) == ports.map(\.key))
+    }
+
     /// Dense port numbers: the same number for the same key, none for keys never numbered.
     @Test func portNumbers() {
         var numbers = PortNumbers()

@@ -15,27 +15,30 @@ struct SourceClassifier {
         var verdict = SourceVerdict(
             sourceID: source.id, threatClass: .background, kind: .backgroundSweep, confidence: 0.5,
             fingerprint: bucket.dominantFingerprint, eventID: nil)
-        if let fingerprint = verdict.fingerprint, fingerprint != .backscatter {
-            verdict.evidence.append(Self.fingerprintLine(fingerprint, bucket: bucket))
+        // The tool fingerprint's line follows the rule's lines. A quiet background source's is worded by the
+        // report that shows it (`deriveEvidence`), so it is worded here only when a rule fires.
+        var fingerprintLines: [String] {
+            guard let fingerprint = bucket.dominantFingerprint, fingerprint != .backscatter else { return [] }
+            return [Self.fingerprintLine(fingerprint, bucket: bucket)]
         }
         if let network = config.knownScanners.first(where: { $0.contains(bucket.address) }) {
             verdict.kind = .institutionalScanner
             verdict.confidence = 0.95
-            verdict.evidence.insert("in \(network), listed as a known scanner in the config", at: 0)
+            verdict.evidence = ["in \(network), listed as a known scanner in the config"] + fingerprintLines
             return verdict
         }
         if source.backscatterShare >= config.backscatterShare {
             verdict.kind = .backscatter
             verdict.fingerprint = .backscatter
             verdict.confidence = confidence(measure: source.backscatterShare, threshold: config.backscatterShare)
-            verdict.evidence.insert("\(F.grouped(bucket.count(of: .backscatter))) of \(F.grouped(bucket.probes)) probes are SYN-ACK, RST or ICMP errors: replies to traffic spoofed in this host's name, not probes; threshold \(percent(config.backscatterShare))", at: 0)
+            verdict.evidence = ["\(F.grouped(bucket.count(of: .backscatter))) of \(F.grouped(bucket.probes)) probes are SYN-ACK, RST or ICMP errors: replies to traffic spoofed in this host's name, not probes; threshold \(percent(config.backscatterShare))"] + fingerprintLines
             return verdict
         }
         if let targeted = targetedRule(source) {
             verdict.threatClass = .targeted
             verdict.kind = targeted.kind
             verdict.confidence = targeted.confidence
-            verdict.evidence.insert(contentsOf: targeted.evidence, at: 0)
+            verdict.evidence = targeted.evidence + fingerprintLines
             if !source.openPortsProbed.isEmpty {
                 verdict.evidence.append("probed \(source.openPortsProbed.count) port(s) open here: \(list(source.openPortsProbed))")
             }
@@ -47,11 +50,11 @@ struct SourceClassifier {
         if let institutional = institutionalRule(source) {
             verdict.kind = .institutionalScanner
             verdict.confidence = institutional.confidence
-            verdict.evidence.insert(contentsOf: institutional.evidence, at: 0)
+            verdict.evidence = institutional.evidence + fingerprintLines
             return verdict
         }
         if let sweep = sweepShape(source) {
-            verdict.evidence.insert(sweep + "; no port swept is open here: the same probe every address gets, mass-scanner behaviour", at: 0)
+            verdict.evidence = [sweep + "; no port swept is open here: the same probe every address gets, mass-scanner behaviour"] + fingerprintLines
         } else {
             // Its summary (and fingerprint line) are worded from the bucket when a report asks.
             verdict.deriveEvidence(from: bucket)
@@ -154,20 +157,7 @@ struct SourceClassifier {
 
     /// `zmap fingerprint on 3 of 4 probes (IP ID 54321)`.
     static func fingerprintLine(_ fingerprint: Fingerprint, bucket: SourceBucket) -> String {
-        "\(fingerprint.name) fingerprint on \(F.grouped(bucket.count(of: fingerprint))) of \(F.grouped(bucket.probes)) probes (\(fingerprintRule(fingerprint)))"
-    }
-
-    private static func fingerprintRule(_ fingerprint: Fingerprint) -> String {
-        switch fingerprint {
-        case .zmap: "IP ID 54321"
-        case .masscan: "WINDOW 1024 without options, or IP ID from destination, port and sequence"
-        case .mirai: "TCP sequence equals the destination address"
-        case .nmapSYN: "SYN with WINDOW 1024 and LEN 44"
-        case .finScan: "FIN alone"
-        case .nullScan: "no TCP flags"
-        case .xmasScan: "FIN, PSH and URG"
-        case .backscatter: "SYN-ACK, RST or ICMP error"
-        }
+        FingerprintLine(fingerprint, bucket: bucket).text
     }
 
     func targetsText(_ source: SourceFeatures) -> String {

@@ -55,20 +55,25 @@ public struct SourceVerdict: Sendable {
 
     static func derivedEvidence(_ bucket: SourceBucket, fingerprint: Fingerprint?) -> [String] {
         let parts = derivedParts(bucket, fingerprint: fingerprint)
-        return [parts.summary.text] + parts.lines
+        return [parts.summary.text] + (parts.fingerprint.map { [$0.text] } ?? [])
     }
 
-    private static func derivedParts(_ bucket: SourceBucket, fingerprint: Fingerprint?) -> (summary: BackgroundSummary, lines: [String]) {
-        guard let fingerprint, fingerprint != .backscatter else { return (BackgroundSummary(bucket), []) }
-        return (BackgroundSummary(bucket), [SourceClassifier.fingerprintLine(fingerprint, bucket: bucket)])
+    private static func derivedParts(_ bucket: SourceBucket, fingerprint: Fingerprint?) -> (summary: BackgroundSummary, fingerprint: FingerprintLine?) {
+        guard let fingerprint, fingerprint != .backscatter else { return (BackgroundSummary(bucket), nil) }
+        return (BackgroundSummary(bucket), FingerprintLine(fingerprint, bucket: bucket))
     }
 
-    /// `evidence` in parts, for reports that word the background summary straight into their buffer: the
-    /// summary (of a quiet background source) and the sentences after it.
-    var evidenceParts: (summary: BackgroundSummary?, lines: [String]) {
-        guard let bucket = derivedFrom else { return (nil, lines) }
+    /// `evidence` in parts, for reports that word a quiet background source's evidence straight into their
+    /// buffer: its summary and fingerprint line, or else the sentences.
+    var evidenceParts: EvidenceParts {
+        guard let bucket = derivedFrom else { return .lines(lines) }
         let parts = Self.derivedParts(bucket, fingerprint: fingerprint)
-        return (parts.summary, parts.lines)
+        return .derived(parts.summary, parts.fingerprint)
+    }
+
+    enum EvidenceParts {
+        case lines([String])
+        case derived(BackgroundSummary, FingerprintLine?)
     }
 
     init(sourceID: UInt32, threatClass: ThreatClass, kind: ScanKind, confidence: Double, fingerprint: Fingerprint?, eventID: String?) {
@@ -139,11 +144,34 @@ public struct PortVerdicts: Sendable {
     private var numbers = PortNumbers()
     private var tallies: [Tally] = []
 
+    /// One bucket's sources: judged, targeted, and a bit per targeted kind (index in `ScanKind.allCases`).
     struct Tally {
         var judged: UInt32 = 0
         var targeted: UInt32 = 0
-        /// A bit per targeted kind (index in `ScanKind.allCases`).
         var kinds: UInt32 = 0
+
+        var verdict: PortVerdict.Verdict { targeted == 0 ? .background : (targeted == judged ? .targeted : .mixed) }
+
+        /// `2 of 5 sources targeted (slow-vertical-scan, vertical-scan)`.
+        var text: String {
+            var bytes = ByteBuffer(capacity: 128)
+            appendText(to: &bytes)
+            return String(decoding: bytes.array, as: UTF8.self)
+        }
+
+        /// `text`'s bytes; digits and kind names, nothing to escape in JSON or CSV text.
+        func appendText(to out: inout ByteBuffer) {
+            out.appendGroupedDecimal(UInt64(targeted))
+            out.append(" of ")
+            out.appendGroupedDecimal(UInt64(judged))
+            out.append(" sources targeted")
+            guard kinds != 0 else { return }
+            let kinds = ScanKind.allCases
+            let seen = kinds.indices.filter { self.kinds & (1 << UInt32($0)) != 0 }.map { kinds[$0].rawValue }
+            out.append(" (")
+            out.append(utf8: seen.sorted().joined(separator: ", "))
+            out.append(UInt8(ascii: ")"))
+        }
     }
 
     public init() {}
@@ -168,16 +196,11 @@ public struct PortVerdicts: Sendable {
     }
 
     public subscript(key: PortKey) -> PortVerdict? {
-        guard let index = numbers.existing(key.packed) else { return nil }
-        let tally = tallies[index]
-        let (judged, targeted) = (Int(tally.judged), Int(tally.targeted))
-        let kinds = ScanKind.allCases
-        let kindsSeen = kinds.indices.filter { tally.kinds & (1 << UInt32($0)) != 0 }.map { kinds[$0].rawValue }
-        let verdict: PortVerdict.Verdict = targeted == 0 ? .background : (targeted == judged ? .targeted : .mixed)
-        var evidence = ["\(TextFormatting.grouped(targeted)) of \(TextFormatting.grouped(judged)) sources targeted"]
-        if !kindsSeen.isEmpty { evidence[0] += " (\(kindsSeen.sorted().joined(separator: ", ")))" }
-        return PortVerdict(key: key, verdict: verdict, evidence: evidence)
+        tally(key).map { PortVerdict(key: key, verdict: $0.verdict, evidence: [$0.text]) }
     }
+
+    /// The tally behind `self[key]`, which reports word straight into their buffers.
+    func tally(_ key: PortKey) -> Tally? { numbers.existing(key.packed).map { tallies[$0] } }
 }
 
 /// One targeted finding: a scan or a campaign of a group of sources, with its members and extent.

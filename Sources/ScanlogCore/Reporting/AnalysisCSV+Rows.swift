@@ -6,7 +6,7 @@ extension AnalysisCSV {
         for bucket in buckets {
             let key = bucket.key
             let info = PortDescription(key)
-            let verdict = classification.ports[key]
+            let tally = classification.ports.tally(key)
             out.appendCSVText(key.proto.name)
             out.append(UInt8(ascii: ","))
             if let port = key.port { out.appendInteger(port) }
@@ -29,9 +29,9 @@ extension AnalysisCSV {
             out.append(UInt8(ascii: ","))
             out.appendOptionalCSVText(info.note)
             out.append(UInt8(ascii: ","))
-            out.appendOptionalCSVText(verdict?.verdict.rawValue)
+            out.appendOptionalCSVText(tally?.verdict.rawValue)
             out.append(UInt8(ascii: ","))
-            cell.appendList(verdict?.evidence ?? [], to: &out)
+            cell.appendEvidence(of: tally, to: &out)
             out.append("\r\n")
         }
     }
@@ -107,20 +107,27 @@ struct CSVCellScratch {
         text.withUnsafeBytes { out.appendCSVText($0) }
     }
 
+    /// A port verdict's evidence (its one sentence) as one cell.
+    mutating func appendEvidence(of tally: PortVerdicts.Tally?, to out: inout ByteBuffer) {
+        text.removeAll()
+        tally?.appendText(to: &text)
+        text.withUnsafeBytes { out.appendCSVText($0) }
+    }
+
     /// A verdict's `evidence` joined with `;` as one cell, the background summary worded straight into it.
     mutating func appendEvidence(of verdict: SourceVerdict, to out: inout ByteBuffer) {
-        let (summary, lines) = verdict.evidenceParts
-        guard let summary else {
+        switch verdict.evidenceParts {
+        case .lines(let lines):
             appendList(lines, to: &out)
-            return
+        case .derived(let summary, let fingerprint):
+            text.removeAll()
+            summary.appendText(to: &text, escapingForJSON: false)
+            if let fingerprint {
+                text.append(UInt8(ascii: ";"))
+                fingerprint.appendText(to: &text)
+            }
+            text.withUnsafeBytes { out.appendCSVText($0) }
         }
-        text.removeAll()
-        summary.appendText(to: &text, escapingForJSON: false)
-        for line in lines {
-            text.append(UInt8(ascii: ";"))
-            text.append(utf8: line)
-        }
-        text.withUnsafeBytes { out.appendCSVText($0) }
     }
 }
 

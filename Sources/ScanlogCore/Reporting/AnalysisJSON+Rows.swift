@@ -24,11 +24,17 @@ extension AnalysisJSON {
             out.appendOptionalJSONString(info.status)
             out.append(",\"note\":")
             out.appendOptionalJSONString(info.note)
-            let verdict = classification.ports[key]
+            let tally = classification.ports.tally(key)
             out.append(",\"class\":")
-            out.appendOptionalJSONString(verdict?.verdict.rawValue)
+            out.appendOptionalJSONString(tally?.verdict.rawValue)
             out.append(",\"evidence\":")
-            out.appendJSONStrings(verdict?.evidence ?? [])
+            if let tally {
+                out.append("[\"")
+                tally.appendText(to: &out)
+                out.append("\"]")
+            } else {
+                out.append("[]")
+            }
             out.append(",\"probes\":")
             out.appendInteger(bucket.probes)
             out.append(",\"sources\":")

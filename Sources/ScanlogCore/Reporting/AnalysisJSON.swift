@@ -69,7 +69,8 @@ public enum AnalysisJSON {
                 json.endObject()
             }
         }
-        let (ports, ids) = sortedRows(analysis)
+        let order = sortedRows(analysis)
+        let (ports, ids) = (order.ports, order.sourceIDs)
         json.arrayMember("ports") { json in
             ParallelBlocks.render(count: ports.count, blockSize: ParallelBlocks.portRows, parallel: analysis.parallel, render: { range, out in
                 writePorts(ports[range], classification: classification, to: &out)
@@ -86,14 +87,12 @@ public enum AnalysisJSON {
         json.finish()
     }
 
-    /// The ports and the source numbers in report order, sorted on two threads for a large report; the port
-    /// registry is decoded meanwhile when port rows will describe a port.
-    static func sortedRows(_ analysis: Analysis) -> (ports: [PortBucket], sourceIDs: [UInt32]) {
-        ParallelBlocks.pair(parallel: analysis.parallel && analysis.aggregator.sources.count + analysis.aggregator.ports.count >= 8192, {
-            let ports = analysis.portsByProbes
-            if ports.contains(where: { $0.key.port != nil }) { _ = PortRegistry.shared }
-            return ports
-        }, { analysis.sourceIDsByProbes })
+    /// The ports and the source numbers in report order: sorted beside the classifier already
+    /// (`Analysis.rowOrder`), or here on two threads for a large report.
+    static func sortedRows(_ analysis: Analysis) -> RowOrder {
+        let aggregator = analysis.aggregator
+        return analysis.rowOrder
+            ?? RowOrder(aggregator, parallel: analysis.parallel && aggregator.sources.count + aggregator.ports.count >= 8192)
     }
 
     /// The `history` member (`scanlog nightly` only).

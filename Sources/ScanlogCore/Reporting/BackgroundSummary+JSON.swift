@@ -3,18 +3,19 @@
 extension SourceVerdict {
     /// `evidence` as a JSON array of strings.
     func appendEvidenceJSON(to out: inout ByteBuffer) {
-        let (summary, lines) = evidenceParts
-        guard let summary else {
+        switch evidenceParts {
+        case .lines(let lines):
             out.appendJSONStrings(lines)
-            return
+        case .derived(let summary, let fingerprint):
+            out.append(UInt8(ascii: "["))
+            summary.appendQuotedText(to: &out)
+            if let fingerprint {
+                out.append(",\"")
+                fingerprint.appendText(to: &out)
+                out.append(UInt8(ascii: "\""))
+            }
+            out.append(UInt8(ascii: "]"))
         }
-        out.append(UInt8(ascii: "["))
-        summary.appendQuotedText(to: &out)
-        for line in lines {
-            out.append(UInt8(ascii: ","))
-            out.appendJSONString(line)
-        }
-        out.append(UInt8(ascii: "]"))
     }
 }
 

@@ -1,0 +1,51 @@
+/// `zmap fingerprint on 3 of 4 probes (IP ID 54321)`: the evidence line of a source's tool fingerprint. Quiet
+/// background sources carry it without wording it (`SourceVerdict.evidenceParts`); reports word it straight into
+/// their buffer.
+struct FingerprintLine: Sendable {
+    let fingerprint: Fingerprint
+    /// Probes that carry the fingerprint, of `probes`.
+    let matching: UInt64
+    let probes: UInt64
+
+    init(fingerprint: Fingerprint, matching: UInt64, probes: UInt64) {
+        self.fingerprint = fingerprint
+        self.matching = matching
+        self.probes = probes
+    }
+
+    init(_ fingerprint: Fingerprint, bucket: SourceBucket) {
+        self.init(fingerprint: fingerprint, matching: bucket.count(of: fingerprint), probes: bucket.probes)
+    }
+
+    var text: String {
+        var bytes = ByteBuffer(capacity: 128)
+        appendText(to: &bytes)
+        return String(decoding: bytes.array, as: UTF8.self)
+    }
+
+    /// The line's bytes. Names, digits and rules are ASCII with nothing to escape in JSON or CSV text.
+    func appendText(to out: inout ByteBuffer) {
+        out.append(utf8: fingerprint.name)
+        out.append(" fingerprint on ")
+        out.appendGroupedDecimal(matching)
+        out.append(" of ")
+        out.appendGroupedDecimal(probes)
+        out.append(" probes (")
+        out.append(Self.rule(fingerprint))
+        out.append(UInt8(ascii: ")"))
+    }
+
+    /// What makes a probe carry the fingerprint (`Fingerprint.of`).
+    static func rule(_ fingerprint: Fingerprint) -> StaticString {
+        switch fingerprint {
+        case .zmap: "IP ID 54321"
+        case .masscan: "WINDOW 1024 without options, or IP ID from destination, port and sequence"
+        case .mirai: "TCP sequence equals the destination address"
+        case .nmapSYN: "SYN with WINDOW 1024 and LEN 44"
+        case .finScan: "FIN alone"
+        case .nullScan: "no TCP flags"
+        case .xmasScan: "FIN, PSH and URG"
+        case .backscatter: "SYN-ACK, RST or ICMP error"
+        }
+    }
+}
