@@ -37,9 +37,9 @@ public struct Classification: Sendable {
         // Features are made for one source at a time (and again for the few that a later step needs), not kept
         // for all: with a million sources they would take more memory than the verdicts.
         let table = aggregator.sources
+        let allowedTraffic = AllowedTraffic(aggregator)
         func features(_ id: UInt32) -> SourceFeatures {
-            SourceFeatures(id: id, buckets: table, openPorts: aggregator.openPorts,
-                           allowed: aggregator.allowedSources[table[Int(id)].address], window: config.verticalWindowSeconds)
+            SourceFeatures(id: id, buckets: table, allowedTraffic: allowedTraffic, window: config.verticalWindowSeconds)
         }
         let classifier = SourceClassifier(config: config, aggregator: aggregator, localAddresses: aggregator.targets.count, provisional: result.provisional)
         result.sources = SourceVerdicts(count: table.count, table: table)

@@ -70,6 +70,7 @@ extension Classification {
         _ nights: [UInt32: NightsSeen], localAddresses: Int, aggregator: Aggregator, config: ClassifierConfig
     ) {
         let rules = CrossNightRules(config: config, localAddresses: localAddresses)
+        let allowedTraffic = AllowedTraffic(aggregator)
         var added: [Event] = []
         for id in nights.keys.sorted() {
             guard let seen = nights[id], var verdict = sources[Int(id)], Self.mayTurnTargeted(verdict),
@@ -81,8 +82,7 @@ extension Classification {
             verdict.confidence = finding.confidence
             verdict.evidence = finding.evidence + (before.map { [$0] } ?? [])
             sources[Int(id)] = verdict
-            let features = SourceFeatures(id: id, buckets: aggregator.sources, openPorts: aggregator.openPorts,
-                                          allowed: aggregator.allowedSources[aggregator.sources[Int(id)].address],
+            let features = SourceFeatures(id: id, buckets: aggregator.sources, allowedTraffic: allowedTraffic,
                                           window: config.verticalWindowSeconds)
             added.append(Self.makeEvent(kind: finding.kind, members: [features], aggregator: aggregator,
                                         confidence: finding.confidence, evidence: finding.evidence))

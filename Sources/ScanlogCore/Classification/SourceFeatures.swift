@@ -19,10 +19,11 @@ struct SourceFeatures {
     /// Ports per `window` seconds in its busiest visit.
     let busiestRate: Double
 
-    init(id: UInt32, buckets: SourceTable, openPorts: Set<PortKey>, allowed: AllowedConnections?, window: Int64) {
+    init(id: UInt32, buckets: SourceTable, allowedTraffic: AllowedTraffic, window: Int64) {
         self.id = id
         let bucket = buckets[Int(id)]
         self.bucket = bucket
+        let allowed = allowedTraffic.connections(of: id, address: bucket.address)
         // One pass over its ports (no array): open ports it tried, and how many ports are above 10000.
         var probedOpen: [PortKey] = []
         var withPorts = 0, high = 0
@@ -32,7 +33,7 @@ struct SourceFeatures {
                 withPorts += 1
                 if port > 10000 { high += 1 }
             }
-            if !openPorts.isEmpty && openPorts.contains(key) { probedOpen.append(key) }
+            if allowedTraffic.isOpen(packed) { probedOpen.append(key) }
         }
         // Open ports it tried: blocked probes on ports allowed elsewhere, and its own allowed connections.
         let allowedPorts = (allowed?.ports.elements ?? []).map(PortKey.init(packed:))
@@ -54,6 +55,42 @@ struct SourceFeatures {
     static func backscatterShare(_ bucket: SourceBucket) -> Double {
         let probes = bucket.probes
         return probes == 0 ? 0 : Double(bucket.count(of: .backscatter)) / Double(probes)
+    }
+}
+
+/// The allowed traffic each source's features look up, indexed once per classification: the open ports as
+/// sorted packed keys (a few; a binary search instead of hashing a `PortKey` for every port of every source),
+/// and a flag per source number for the few sources that also had allowed connections.
+struct AllowedTraffic {
+    private let openPorts: [UInt32]
+    private let hasConnections: [Bool]
+    private let connections: [IPAddress: AllowedConnections]
+
+    init(_ aggregator: Aggregator) {
+        openPorts = aggregator.openPorts.map(\.packed).sorted()
+        connections = aggregator.allowedSources
+        var flags = [Bool](repeating: false, count: connections.isEmpty ? 0 : aggregator.sources.count)
+        for address in connections.keys {
+            if let id = aggregator.sourceIDs[address] { flags[Int(id)] = true }
+        }
+        hasConnections = flags
+    }
+
+    /// Whether the firewall allowed this port (packed `PortKey`) inbound somewhere in the log.
+    @inline(__always)
+    func isOpen(_ packed: UInt32) -> Bool {
+        guard !openPorts.isEmpty else { return false }
+        var low = 0, high = openPorts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if openPorts[middle] < packed { low = middle + 1 } else { high = middle }
+        }
+        return low < openPorts.count && openPorts[low] == packed
+    }
+
+    /// The allowed connections of source `id` (at `address`), if it had any.
+    func connections(of id: UInt32, address: IPAddress) -> AllowedConnections? {
+        Int(id) < hasConnections.count && hasConnections[Int(id)] ? connections[address] : nil
     }
 }
 
