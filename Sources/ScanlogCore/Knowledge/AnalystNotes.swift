@@ -13,6 +13,12 @@ public enum AnalystNotes {
             + index.ranges.filter { $0.applies(port: port, proto: proto) }
     }
 
+    /// The first of `notes(port:proto:)`, without making the list (reports show one note per port row).
+    static func firstNote(port: UInt16, proto: IPProtocol) -> AnalystNote? {
+        index.single[port]?.first { $0.applies(port: port, proto: proto) }
+            ?? index.ranges.first { $0.applies(port: port, proto: proto) }
+    }
+
     /// Single-port notes by port, and the (few) range notes.
     private static let index: (single: [UInt16: [AnalystNote]], ranges: [AnalystNote]) = (
         Dictionary(grouping: all.filter { $0.ports.count == 1 }, by: { $0.ports.lowerBound }),

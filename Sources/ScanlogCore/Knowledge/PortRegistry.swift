@@ -37,20 +37,34 @@ public struct PortRegistry: Sendable {
     public func lookup(port: UInt16, proto: IPProtocol) -> PortInfo {
         let specific = byProtocol[proto]?.entries(covering: port) ?? []
         let general = anyProtocol.entries(covering: port)
-        let primary = specific.first { $0.status == .assigned } ?? specific.first
-            ?? general.first { $0.status == .assigned } ?? general.first
-        let status: PortStatus
-        switch primary?.status {
-        case .assigned?: status = .assigned
-        case _ where Self.dynamicRange.contains(port): status = .dynamic
-        case .unassigned?: status = .unassigned
-        case .reserved?: status = .reserved
-        case nil: status = .notListed
-        }
+        let primary = primaryEntry(port: port, proto: proto)
         let aliases = (specific + general).compactMap(\.service).filter { $0 != primary?.service }
-        return PortInfo(port: port, proto: proto, status: status, entry: primary,
+        return PortInfo(port: port, proto: proto, status: Self.status(of: primary, port: port), entry: primary,
                         aliases: aliases.reduce(into: []) { if !$0.contains($1) { $0.append($1) } },
                         notes: AnalystNotes.notes(port: port, proto: proto))
+    }
+
+    /// The primary row and the status of `port` over `proto` (what `lookup` says of them), without the
+    /// aliases and notes: the reports' port rows ask this once per port.
+    public func status(port: UInt16, proto: IPProtocol) -> (entry: RegistryEntry?, status: PortStatus) {
+        let primary = primaryEntry(port: port, proto: proto)
+        return (primary, Self.status(of: primary, port: port))
+    }
+
+    /// The first assigned row for `proto`, else its first reserved/unassigned row, else the same among rows
+    /// without a transport (first in registry order).
+    private func primaryEntry(port: UInt16, proto: IPProtocol) -> RegistryEntry? {
+        byProtocol[proto]?.primary(covering: port) ?? anyProtocol.primary(covering: port)
+    }
+
+    private static func status(of primary: RegistryEntry?, port: UInt16) -> PortStatus {
+        switch primary?.status {
+        case .assigned?: .assigned
+        case _ where dynamicRange.contains(port): .dynamic
+        case .unassigned?: .unassigned
+        case .reserved?: .reserved
+        case nil: .notListed
+        }
     }
 }
 
@@ -68,18 +82,33 @@ private struct RangeIndex: Sendable {
 
     /// Rows whose range contains `port`, in registry order.
     func entries(covering port: UInt16) -> [RegistryEntry] {
+        var found: [RegistryEntry] = []
+        forEachRow(covering: port) { found.append($0) }
+        return found.count > 1 ? found.sorted { $0.order < $1.order } : found
+    }
+
+    /// The first assigned row covering `port` in registry order, else the first row covering it.
+    func primary(covering port: UInt16) -> RegistryEntry? {
+        var assigned: RegistryEntry?, first: RegistryEntry?
+        forEachRow(covering: port) { row in
+            if row.status == .assigned && row.order < assigned?.order ?? .max { assigned = row }
+            if row.order < first?.order ?? .max { first = row }
+        }
+        return assigned ?? first
+    }
+
+    /// Calls `body` with each row whose range contains `port`, in no particular order.
+    private func forEachRow(covering port: UInt16, _ body: (RegistryEntry) -> Void) {
         // First index whose lower bound is above `port`.
         var low = 0, high = rows.count
         while low < high {
             let middle = (low + high) / 2
             if rows[middle].ports.lowerBound <= port { low = middle + 1 } else { high = middle }
         }
-        var found: [RegistryEntry] = []
         var index = low - 1
         while index >= 0, reach[index] >= port {
-            if rows[index].ports.upperBound >= port { found.append(rows[index]) }
+            if rows[index].ports.upperBound >= port { body(rows[index]) }
             index -= 1
         }
-        return found.count > 1 ? found.sorted { $0.order < $1.order } : found
     }
 }

@@ -12,9 +12,9 @@ public struct PortDescription: Sendable {
             return
         }
         let proto = key.proto == .udplite ? IPProtocol.udp : key.proto
-        let info = PortRegistry.shared.lookup(port: port, proto: proto)
-        service = info.service
-        status = info.status.label
-        note = info.notes.first?.short
+        let registered = PortRegistry.shared.status(port: port, proto: proto)
+        service = registered.entry?.service
+        status = registered.status.label
+        note = AnalystNotes.firstNote(port: port, proto: proto)?.short
     }
 }
