@@ -52,6 +52,38 @@ extension Analysis {
 }
 
 @Suite struct ClassificationTests {
+    /// Classifying in two halves on two threads (`parallel`, for `--jobs 2`) gives every verdict, event and
+    /// port verdict that one thread gives: with targeted sources and own networks in both halves.
+    @Test func twoThreadsJudgeAsOne() throws {
+        var log = ScenarioLog()
+        for index in 0..<20_000 {
+            log.probe(Int64(index * 4), src: "100.\(index / 62_500).\(index / 250 % 250).\(index % 250 + 1)",
+                      dpt: [23, 22, 80, 8080, 5555][index % 5], spt: 30000 + index % 20000, id: index % 7 == 0 ? 54321 : 1234)
+        }
+        for port in 1...100 { log.probe(3600 + Int64(port), src: "198.51.100.10", dpt: port, window: 1024) }
+        for port in 1...100 { log.probe(70_000 + Int64(port), src: "198.51.100.11", dpt: port, window: 1024) }
+        var config = ClassifierConfig()
+        config.ownNetworks = [try #require(Network("100.0.3.0/24")), try #require(Network("100.0.70.0/24"))]
+        let analysis = log.analyze(config: config)
+        let one = analysis.classification
+        let two = Classification.classify(analysis.aggregator, config: config, parallel: true)
+        #expect(analysis.aggregator.sources.count > 1 << 14)
+        #expect(one.ownSources == 500 && two.ownSources == one.ownSources)
+        #expect(two.sources.count == one.sources.count)
+        for id in one.sources.indices {
+            let (a, b) = (one.sources[id], two.sources[id])
+            #expect(a?.threatClass == b?.threatClass && a?.kind == b?.kind && a?.confidence == b?.confidence
+                && a?.fingerprint == b?.fingerprint && a?.evidence == b?.evidence && a?.eventID == b?.eventID, "source \(id)")
+        }
+        let targeted = ["198.51.100.10", "198.51.100.11"].compactMap { analysis.aggregator.sourceIDs[IPAddress($0)!] }
+        #expect(targeted.count == 2 && targeted.allSatisfy { two.sources[Int($0)]?.threatClass == .targeted })
+        #expect(targeted[0] < UInt32(one.sources.count / 2) && targeted[1] >= UInt32(one.sources.count / 2))
+        #expect(two.events.map { "\($0.id) \($0.kind) \($0.sources) \($0.evidence)" } == one.events.map { "\($0.id) \($0.kind) \($0.sources) \($0.evidence)" })
+        for key in analysis.aggregator.ports.keys {
+            #expect(two.ports[key]?.evidence == one.ports[key]?.evidence && two.ports[key]?.verdict == one.ports[key]?.verdict)
+        }
+    }
+
     @Test func fastVerticalScanIsTargetedWithEvidence() throws {
         var log = ScenarioLog()
         log.noise(count: 300, days: 2)

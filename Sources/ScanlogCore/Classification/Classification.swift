@@ -26,8 +26,9 @@ public struct Classification: Sendable {
     /// kind gives), without making a verdict per source: a million sources' verdicts take 64 MB.
     public var backgroundKindCounts: [ScanKind: Int] { sources.backgroundKindCounts }
 
-    /// Classifies every source, finds distributed groups, derives port verdicts and events. Deterministic.
-    public static func classify(_ aggregator: Aggregator, config: ClassifierConfig = ClassifierConfig()) -> Classification {
+    /// Classifies every source, finds distributed groups, derives port verdicts and events. Deterministic: with
+    /// `parallel`, the sources are classified in two halves on two threads, with the same verdicts.
+    public static func classify(_ aggregator: Aggregator, config: ClassifierConfig = ClassifierConfig(), parallel: Bool = false) -> Classification {
         var result = Classification()
         result.span = aggregator.accounting.seen.seconds
         result.provisional = result.span < config.provisionalHours * 3600
@@ -42,14 +43,12 @@ public struct Classification: Sendable {
             SourceFeatures(id: id, buckets: table, allowedTraffic: allowedTraffic, window: config.verticalWindowSeconds)
         }
         let classifier = SourceClassifier(config: config, aggregator: aggregator, localAddresses: aggregator.targets.count, provisional: result.provisional)
-        result.sources = SourceVerdicts(count: table.count, table: table)
-        var judged = 0
-        for index in table.indices {
-            if config.ownNetworks.contains(where: { $0.contains(table[index].address) }) { continue }
-            judged += 1
-            result.sources[index] = classifier.classify(features(UInt32(index)))
+        let window = config.verticalWindowSeconds
+        result.sources = SourceVerdicts(table: table, parallel: parallel) { index in
+            if config.ownNetworks.contains(where: { $0.contains(table[index].address) }) { return nil }
+            return classifier.classify(SourceFeatures(id: UInt32(index), buckets: table, allowedTraffic: allowedTraffic, window: window))
         }
-        result.ownSources = table.count - judged
+        result.ownSources = table.count - result.sources.judgedCount
         let verdicts = result.sources
 
         var events: [Event] = []

@@ -245,6 +245,25 @@ public struct SourceVerdicts: RandomAccessCollection, MutableCollection, Sendabl
         self.table = table
     }
 
+    /// The verdict `verdict(number)` of every source of `table` (nil: not judged). With `parallel`, a large
+    /// table is judged in two halves on two threads, each into verdicts of its own, joined in order after.
+    init(table: SourceTable, parallel: Bool, verdict: @escaping @Sendable (Int) -> SourceVerdict?) {
+        @Sendable func judged(_ range: Range<Int>) -> SourceVerdicts {
+            var verdicts = SourceVerdicts(count: table.count, table: table)
+            for index in range { if let judged = verdict(index) { verdicts[index] = judged } }
+            return verdicts
+        }
+        let count = table.count, middle = count / 2
+        guard parallel && count >= 1 << 14 else {
+            self = judged(0..<count)
+            return
+        }
+        let (first, second) = ParallelBlocks.pair(parallel: true, { judged(0..<middle) }, { judged(middle..<count) })
+        self = first
+        tags.replaceSubrange(middle..<count, with: second.tags[middle..<count])
+        whole.merge(second.whole) { mine, _ in mine }
+    }
+
     public var startIndex: Int { 0 }
     public var endIndex: Int { tags.count }
 
@@ -284,6 +303,9 @@ public struct SourceVerdicts: RandomAccessCollection, MutableCollection, Sendabl
 
     /// Whether source `position` has a verdict (is not in an own network).
     func isJudged(_ position: Int) -> Bool { tags[position] != 0 }
+
+    /// Sources with a verdict.
+    var judgedCount: Int { tags.reduce(0) { $1 != 0 ? $0 + 1 : $0 } }
 
     /// 0 for none, 1 for background, 2 + index in `ScanKind.allCases` for targeted; without making the verdict.
     func mark(_ position: Int) -> UInt8 {

@@ -9,9 +9,6 @@ public struct Analysis: Sendable {
     public var parallel = true
     /// What the nightly history adds (trends, new ports); nil outside `scanlog nightly`.
     public var history: HistoryReport?
-    /// Every port and source in report order, when `run` sorted them beside the classifier
-    /// (`AnalysisOptions.listsEveryRow`); they depend on the aggregator alone, which does not change after `run`.
-    private(set) var rowOrder: RowOrder?
 
     public init() {}
 
@@ -35,13 +32,7 @@ public struct Analysis: Sendable {
                 analysis.endOffsets.append(endOffset)
             }
         }
-        if options.parallel && options.listsEveryRow {
-            let (aggregator, config) = (analysis.aggregator, options.classifier)
-            (analysis.classification, analysis.rowOrder) = ParallelBlocks.pair(
-                parallel: true, { Classification.classify(aggregator, config: config) }, { RowOrder(aggregator, parallel: false) })
-        } else {
-            analysis.classification = Classification.classify(analysis.aggregator, config: options.classifier)
-        }
+        analysis.classification = Classification.classify(analysis.aggregator, config: options.classifier, parallel: options.parallel)
         return analysis
     }
 
@@ -49,7 +40,7 @@ public struct Analysis: Sendable {
     public var targetedSourceCount: Int { classification.sources.filter { $0?.threatClass == .targeted }.count }
 
     /// Port buckets, most probed first (ties by port).
-    public var portsByProbes: [PortBucket] { rowOrder?.ports ?? aggregator.ports.byProbes() }
+    public var portsByProbes: [PortBucket] { aggregator.ports.byProbes() }
 
     /// The `count` most probed port buckets, in that order: the first `count` of `portsByProbes` without
     /// sorting them all.
@@ -58,7 +49,7 @@ public struct Analysis: Sendable {
     }
 
     /// Source numbers, most probes first (ties by address); sorting numbers, not buckets, copies nothing.
-    public var sourceIDsByProbes: [UInt32] { rowOrder?.sourceIDs ?? aggregator.sources.numbersByProbes() }
+    public var sourceIDsByProbes: [UInt32] { aggregator.sources.numbersByProbes() }
 
     /// The first `count` of `sourceIDsByProbes`, without sorting them all.
     public func topSourceIDs(_ count: Int) -> [UInt32] {
@@ -68,22 +59,6 @@ public struct Analysis: Sendable {
     /// The `count` sources with most probes (ties by address).
     public func topSources(_ count: Int) -> [SourceBucket] {
         topSourceIDs(count).map { aggregator.sources[Int($0)] }
-    }
-}
-
-/// Every port and source of an aggregator in report order, with the port registry decoded if port rows will
-/// describe a port.
-struct RowOrder: Sendable {
-    let ports: [PortBucket]
-    let sourceIDs: [UInt32]
-
-    /// Sorts the ports and the sources, side by side on two threads when `parallel`.
-    init(_ aggregator: Aggregator, parallel: Bool) {
-        (ports, sourceIDs) = ParallelBlocks.pair(parallel: parallel, {
-            let ports = aggregator.ports.byProbes()
-            if ports.contains(where: { $0.key.port != nil }) { _ = PortRegistry.shared }
-            return ports
-        }, { aggregator.sources.numbersByProbes() })
     }
 }
 

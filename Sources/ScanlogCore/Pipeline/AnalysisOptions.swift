@@ -23,11 +23,8 @@ public struct AnalysisOptions {
     public var holdPartialLastLine = false
     /// Use a second thread: framing and parsing run a few thousand lines ahead of the aggregation (and into the
     /// next input while the aggregation finishes the previous one), and long report tables are rendered in two
-    /// halves. False does everything on the calling thread (`--jobs 1`). The results are the same.
+    /// halves, and sources are classified in two halves. False does everything on the calling thread (`--jobs 1`). The results are the same.
     public var parallel = true
-    /// The report lists every port and source in report order (JSON, the CSV ports and sources tables): with
-    /// `parallel`, they are sorted on the second thread while the classifier runs (`Analysis.rowOrder`).
-    public var listsEveryRow = false
 
     public init() {}
 }

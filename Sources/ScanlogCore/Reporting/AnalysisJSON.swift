@@ -87,12 +87,10 @@ public enum AnalysisJSON {
         json.finish()
     }
 
-    /// The ports and the source numbers in report order: sorted beside the classifier already
-    /// (`Analysis.rowOrder`), or here on two threads for a large report.
+    /// The ports and the source numbers in report order, sorted on two threads for a large report.
     static func sortedRows(_ analysis: Analysis) -> RowOrder {
         let aggregator = analysis.aggregator
-        return analysis.rowOrder
-            ?? RowOrder(aggregator, parallel: analysis.parallel && aggregator.sources.count + aggregator.ports.count >= 8192)
+        return RowOrder(aggregator, parallel: analysis.parallel && aggregator.sources.count + aggregator.ports.count >= 8192)
     }
 
     /// The `history` member (`scanlog nightly` only).
@@ -181,5 +179,21 @@ extension AnalysisJSON {
             out.append(UInt8(ascii: "}"))
         }
         json.newline()
+    }
+}
+
+/// Every port and source of an aggregator in report order, with the port registry decoded if port rows will
+/// describe a port.
+struct RowOrder: Sendable {
+    let ports: [PortBucket]
+    let sourceIDs: [UInt32]
+
+    /// Sorts the ports and the sources, side by side on two threads when `parallel`.
+    init(_ aggregator: Aggregator, parallel: Bool) {
+        (ports, sourceIDs) = ParallelBlocks.pair(parallel: parallel, {
+            let ports = aggregator.ports.byProbes()
+            if ports.contains(where: { $0.key.port != nil }) { _ = PortRegistry.shared }
+            return ports
+        }, { aggregator.sources.numbersByProbes() })
     }
 }
