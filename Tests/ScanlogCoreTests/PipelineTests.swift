@@ -70,9 +70,10 @@ import Glibc
     /// Runs an analysis and records what the callbacks saw.
     static func run(
         _ paths: [String], parallel: Bool, year: Int? = nil, readSize: Int = 1 << 20, hold: Bool = false,
-        batchSize: Int? = nil, depth: Int = 4
+        batchSize: Int? = nil, depth: Int = 4, filter: RecordFilter = RecordFilter()
     ) -> (analysis: Analysis, probes: [String], progress: [String]) {
         var options = AnalysisOptions()
+        options.filter = filter
         options.year = year
         options.readSize = readSize
         options.maxLineLength = 600
@@ -92,6 +93,7 @@ import Glibc
         guard let batchSize else { return (Analysis.run(specs, options: options), probes, progress) }
         // The reading part alone, with small batches.
         var analysis = Analysis()
+        analysis.aggregator.filter = filter
         let started = PipelinedReader.read(RotationOrder.sorted(specs), options: options, into: &analysis, batchSize: batchSize, depth: depth)
         precondition(started)
         analysis.classification = Classification.classify(analysis.aggregator, config: options.classifier)

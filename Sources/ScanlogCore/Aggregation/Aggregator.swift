@@ -32,10 +32,19 @@ public struct Aggregator: Sendable {
     /// Returns whether the line was a probe that went into the buckets.
     @inline(__always) @discardableResult
     public mutating func count(_ outcome: LineOutcome, record: FirewallRecord, where location: @autoclosure () -> String) -> Bool {
+        count(outcome, record: record, sourceID: nil, where: location())
+    }
+
+    /// The same, with the number of the record's source when the caller gave it (`ParseStage`), for the lines
+    /// where `numbersSource` holds; then `completeSourceIndex` must follow before the sources are looked up.
+    @inline(__always) @discardableResult
+    mutating func count(
+        _ outcome: LineOutcome, record: FirewallRecord, sourceID: UInt32?, where location: @autoclosure () -> String
+    ) -> Bool {
         accounting.lines += 1
         switch outcome {
         case .record:
-            return add(record)
+            return add(record, sourceID: sourceID)
         case .ignored(let reason):
             accounting.ignored[reason, default: 0] += 1
         case .unparsed(let reason):
@@ -43,6 +52,21 @@ public struct Aggregator: Sendable {
             if accounting.firstUnparsed[reason] == nil { accounting.firstUnparsed[reason] = location() }
         }
         return false
+    }
+
+    /// Whether `count` puts the line into a source bucket, numbering its source if it is new (sources are
+    /// numbered in this order): a record that `filter` takes and that is a probe. `ParseStage` numbers the
+    /// sources ahead of the aggregator with it.
+    @inline(__always)
+    static func numbersSource(_ outcome: LineOutcome, _ record: FirewallRecord, filter: RecordFilter) -> Bool {
+        guard case .record = outcome else { return false }
+        return filter.takes(record) && record.isProbe
+    }
+
+    /// After lines counted with source numbers: brings the index from address to number up to date, taking
+    /// `index` if it is the one that gave the numbers.
+    mutating func completeSourceIndex(from index: AddressIndex?) {
+        sources.completeIndex(from: index)
     }
 
     /// The number of an address among the local targets.
@@ -65,11 +89,12 @@ public struct Aggregator: Sendable {
 
     /// Adds one record (already counted as a line).
     @inline(__always)
-    mutating func add(_ record: FirewallRecord) -> Bool {
+    mutating func add(_ record: FirewallRecord, sourceID: UInt32?) -> Bool {
         let weight = UInt64(record.repeatCount)
         accounting.recordLines += 1
         accounting.records += weight
-        if !filter.isEmpty && !filter.includes(record) {
+        // What passes here and is a probe numbers its source: `numbersSource`.
+        if !filter.takes(record) {
             accounting.filteredOut += weight
             return false
         }
@@ -94,9 +119,11 @@ public struct Aggregator: Sendable {
 
         let key = PortKey(record: record)
         let target = targetID(record.destination)
-        // One hash look-up whether the source is known or new.
+        // The number the caller gave (no look-up then), or one hash look-up whether the source is known or new.
+        assert(sourceID == nil || Self.numbersSource(.record, record, filter: filter),
+               "numbered a line that is not bucketed")
         let (_, counted, newPort) = sources.record(
-            record, key: key, target: target, weight: weight,
+            record, id: sourceID, key: key, target: target, weight: weight,
             retransmissionWindow: retransmissionWindow, visitGap: visitGap, targetAddresses: targets)
         guard counted > 0 else { return true }
         ports.record(record, key: key, newSource: newPort, target: target, weight: counted)

@@ -14,23 +14,14 @@ final class SourceStorage: @unchecked Sendable {
     @exclusivity(unchecked) private var pool32 = SetPool<UInt32>()
     /// Source ports.
     @exclusivity(unchecked) private var pool16 = SetPool<UInt16>()
-    /// Open addressing, linear probing: source numbers, `.max` for an empty slot; at most half full.
-    @exclusivity(unchecked) private var slots: UnsafeMutablePointer<UInt32>
-    @exclusivity(unchecked) private var slotMask: Int
-    /// Per-process hash key: crafted addresses cannot make the probe sequences long.
-    private let seed: UInt64
+    /// Source numbers by address. It may lag behind `count` while a reading hands in numbers given elsewhere
+    /// (`record(_:id:...)`); `completeIndex` brings it up to date.
+    @exclusivity(unchecked) private var index = AddressIndex()
 
-    init() {
-        slotMask = 63
-        slots = .allocate(capacity: 64)
-        slots.initialize(repeating: .max, count: 64)
-        var generator = SystemRandomNumberGenerator()
-        seed = generator.next() | 1
-    }
+    init() {}
 
     deinit {
         for segment in recordSegments { segment.deallocate() }
-        slots.deallocate()
         pool32.deallocate()
         pool16.deallocate()
     }
@@ -47,14 +38,14 @@ final class SourceStorage: @unchecked Sendable {
         copy.v6Addresses = v6Addresses
         copy.pool32 = pool32.copy()
         copy.pool16 = pool16.copy()
-        // The copy's hash key differs: its index is built anew.
-        copy.rehash(capacity: slotMask + 1)
+        // The same numbers (an index still behind `count` is completed by the copy when next needed).
+        copy.index = index.copy()
         return copy
     }
 
     var footprint: [(String, Int)] {
         [("records", recordSegments.count << Self.recordShift * MemoryLayout<SourceRecord>.stride),
-         ("index", (slotMask + 1) * 4), ("pool32", pool32.bytes), ("pool16", pool16.bytes),
+         ("index", index.bytes), ("pool32", pool32.bytes), ("pool16", pool16.bytes),
          ("v6", v6Addresses.capacity * 16), ("wide", wide.capacity * MemoryLayout<WideSource>.stride)]
     }
 
@@ -72,43 +63,28 @@ final class SourceStorage: @unchecked Sendable {
     // MARK: Index
 
     @inline(__always)
-    private func hash(_ address: IPAddress) -> Int {
-        var x = (address.high &* 0x9E37_79B9_7F4A_7C15) ^ address.low ^ seed
-        x ^= x >> 32
-        x &*= 0xD6E8_FEB8_6659_FD93
-        x ^= x >> 32
-        return Int(truncatingIfNeeded: x)
-    }
-
-    @inline(__always)
-    private func matches(_ id: UInt32, _ address: IPAddress) -> Bool {
-        let record = recordPointer(Int(id))
-        if record.pointee.isV6 { return v6Addresses[Int(record.pointee.address)] == address }
-        return address.isIPv4 && record.pointee.address == address.v4Value
-    }
+    private func address(ofID id: Int) -> IPAddress { address(of: recordPointer(id).pointee) }
 
     func find(_ address: IPAddress) -> UInt32? {
-        var slot = hash(address) & slotMask
-        while true {
-            let id = slots[slot]
-            if id == .max { return nil }
-            if matches(id, address) { return id }
-            slot = (slot + 1) & slotMask
-        }
+        precondition(index.count == count, "source index not complete")
+        return index.find(address)
     }
 
     /// The number of `address`, a new one (and an empty record) if it is new.
     @inline(__always)
     private func findOrInsert(_ address: IPAddress) -> UInt32 {
-        var slot = hash(address) & slotMask
-        while true {
-            let id = slots[slot]
-            if id == .max { break }
-            if matches(id, address) { return id }
-            slot = (slot + 1) & slotMask
+        if index.count != count { completeIndex(from: nil) }
+        let (id, isNew) = index.findOrInsert(address)
+        if isNew {
+            assert(Int(id) == count)
+            append(address)
         }
-        precondition(count < Int(UInt32.max), "too many sources")
-        let id = UInt32(count)
+        return id
+    }
+
+    /// Adds an empty record for `address` under the next number.
+    @inline(__always)
+    private func append(_ address: IPAddress) {
         if count >> Self.recordShift == recordSegments.count {
             recordSegments.append(.allocate(capacity: 1 << Self.recordShift))
         }
@@ -122,20 +98,17 @@ final class SourceStorage: @unchecked Sendable {
         }
         recordPointer(count).initialize(to: record)
         count += 1
-        slots[slot] = id
-        if count * 2 > slotMask + 1 { rehash(capacity: (slotMask + 1) * 2) }
-        return id
     }
 
-    private func rehash(capacity: Int) {
-        slots.deallocate()
-        slots = .allocate(capacity: capacity)
-        slots.initialize(repeating: .max, count: capacity)
-        slotMask = capacity - 1
-        for id in 0..<count {
-            var slot = hash(address(of: recordPointer(id).pointee)) & slotMask
-            while slots[slot] != .max { slot = (slot + 1) & slotMask }
-            slots[slot] = UInt32(id)
+    /// Brings the index up to date after probes counted by number: takes `candidate` if it numbers the same
+    /// sources (the parser stage's, which gave the numbers), else indexes the records anew.
+    func completeIndex(from candidate: AddressIndex?) {
+        guard index.count != count else { return }
+        if let candidate, candidate.count == count {
+            index = candidate
+        } else {
+            index = AddressIndex()
+            for id in 0..<count { _ = index.findOrInsert(address(ofID: id)) }
         }
     }
 
@@ -262,12 +235,22 @@ final class SourceStorage: @unchecked Sendable {
 
     /// Counts a probe from `record.source`: returns its number, how many probes it counts as (0 for a
     /// retransmission of the previous one) and whether its port is new for this source.
+    /// `given` is the source's number when the caller knows it (numbered in the same order, a new source
+    /// getting `count`): then the index is not read, and stays behind until `completeIndex`.
     @inline(__always)
     func record(
-        _ record: FirewallRecord, packed: UInt32, target: UInt32, weight: UInt64, window: Int64, gap: Int64,
-        targetAddresses: [IPAddress]
+        _ record: FirewallRecord, id given: UInt32?, packed: UInt32, target: UInt32, weight: UInt64, window: Int64,
+        gap: Int64, targetAddresses: [IPAddress]
     ) -> (id: UInt32, counted: UInt64, newPort: Bool) {
-        let id = findOrInsert(record.source)
+        let id: UInt32
+        if let given {
+            precondition(Int(given) <= count, "source numbered out of order")
+            if Int(given) == count { append(record.source) }
+            id = given
+        } else {
+            id = findOrInsert(record.source)
+        }
+        assert(address(ofID: Int(id)) == record.source, "source numbered wrongly")
         let pointer = recordPointer(Int(id))
         if !pointer.pointee.isWide,
             let result = add(record, to: pointer, packed: packed, target: target, weight: weight, window: window, gap: gap,

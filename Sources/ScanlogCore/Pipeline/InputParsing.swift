@@ -7,6 +7,9 @@ struct ParsedLine {
     var record: FirewallRecord
     var number: Int
     var outcome: LineOutcome
+    /// The number of the record's source, when the parser stage numbers them (`SourceNumbering`) and the
+    /// aggregator buckets the line.
+    var sourceID: UInt32? = nil
 }
 
 /// Reads one input end to end (open, read ahead, frame, parse) and hands each line on in order, with the
@@ -75,7 +78,12 @@ enum InputParsing {
         var record = FirewallRecord()
         var stopped = false
 
-        func handle(_ line: LineFramer.Line) {
+        // Its state comes in as arguments, not captures: a local function that captures variables and is called
+        // from the closures below would have every access to them checked at run time (for exclusivity), per line.
+        func handle(
+            _ line: LineFramer.Line, _ parser: inout LineParser, _ record: inout FirewallRecord, _ stopped: inout Bool,
+            _ emit: (ParsedLine, inout LineParser) -> Void, _ isStopped: () -> Bool
+        ) {
             if stopped { return }  // the rest of the chunk, once stopped
             let outcome: LineOutcome = line.wasCut ? .unparsed(.tooLong) : parser.parse(line.bytes, into: &record)
             emit(ParsedLine(record: record, number: line.number, outcome: outcome), &parser)
@@ -91,7 +99,7 @@ enum InputParsing {
                 if stopped { return }
                 if let newline = chunk.lastIndex(of: 0x0A) { completeBytes = summary.bytes + UInt64(newline + 1) }
                 summary.bytes += UInt64(chunk.count)
-                framer.feed(chunk, handle)
+                framer.feed(chunk) { handle($0, &parser, &record, &stopped, emit, isStopped) }
                 afterChunk(summary.bytes, framer.lineCount)
             }) {
                 if stopped { return nil }
@@ -107,7 +115,7 @@ enum InputParsing {
         } else if settings.holdPartialLastLine && !opened.isGzip && summary.error == nil {
             // A line still being written: not counted, read whole next time from `endOffset`.
         } else {
-            framer.finish(handle)
+            framer.finish { handle($0, &parser, &record, &stopped, emit, isStopped) }
             if summary.error == nil { completeBytes = summary.bytes }
         }
         if stopped { return nil }

@@ -15,6 +15,8 @@ final class ParsedBatch: @unchecked Sendable {
     var progress: [(afterLines: Int, bytes: UInt64, lines: Int)] = []
     /// Set on the input's last batch.
     var end: InputParsing.End?
+    /// Set on the last input's last batch when the stage numbers sources: the index that numbered them.
+    var sourceIndex: AddressIndex?
 
     init(slot: Int) { self.slot = slot }
 }
@@ -22,6 +24,8 @@ final class ParsedBatch: @unchecked Sendable {
 /// Frames and parses the inputs, one after another, on its own thread, a few batches ahead of the aggregator,
 /// so that parsing on one core overlaps with aggregation on the other (and the next input is parsed while the
 /// aggregator still folds the end of the previous one). Each input is read by its own `ReadAhead`.
+///
+/// It can also number the probes' sources (`SourceNumbering`), which spares the aggregator the look-ups.
 ///
 /// The batches go round a small ring like `ReadAhead`'s chunks: memory stays at `depth` batches.
 final class ParseStage: @unchecked Sendable {
@@ -32,16 +36,24 @@ final class ParseStage: @unchecked Sendable {
     private let batchSize: Int
     private let batches: [ParsedBatch]
     private let ring: SlotRing
+    /// Used by the parser thread only, until it hands the index over with the last batch.
+    private let numbering: SourceNumbering?
 
     /// Starts the parser thread over `specs` (in reading order); nil if the thread cannot be started.
-    static func start(_ specs: [InputSpec], options: AnalysisOptions, batchSize: Int = 4096, depth: Int = 4) -> ParseStage? {
-        let stage = ParseStage(specs, options: options, batchSize: batchSize, depth: depth)
+    /// With `sourceFilter`, the lines carry their source numbers, as an aggregator with that filter and no
+    /// sources yet would give them.
+    static func start(
+        _ specs: [InputSpec], options: AnalysisOptions, numberingSourcesWith sourceFilter: RecordFilter? = nil,
+        batchSize: Int = 4096, depth: Int = 4
+    ) -> ParseStage? {
+        let stage = ParseStage(specs, options: options, sourceFilter: sourceFilter, batchSize: batchSize, depth: depth)
         return stage.ring.start({ stage.produce() }) ? stage : nil
     }
 
-    private init(_ specs: [InputSpec], options: AnalysisOptions, batchSize: Int, depth: Int) {
+    private init(_ specs: [InputSpec], options: AnalysisOptions, sourceFilter: RecordFilter?, batchSize: Int, depth: Int) {
         self.specs = specs
         settings = InputParsing.Settings(options)
+        numbering = sourceFilter.map(SourceNumbering.init(filter:))
         reportsProgress = options.progress != nil
         self.batchSize = max(1, batchSize)
         batches = (0..<max(2, depth)).map { ParsedBatch(slot: $0) }
@@ -65,8 +77,8 @@ final class ParseStage: @unchecked Sendable {
     private func produce() {
         // An explicit --year carries its state from file to file, as in `LogReader.read`.
         var carried: YearInference?
-        for spec in specs {
-            guard parse(spec, years: &carried) else { break }
+        for (position, spec) in specs.enumerated() {
+            guard parse(spec, years: &carried, isLast: position == specs.count - 1) else { break }
         }
     }
 
@@ -79,6 +91,7 @@ final class ParseStage: @unchecked Sendable {
         batch.newPrefixes.removeAll(keepingCapacity: true)
         batch.progress.removeAll(keepingCapacity: true)
         batch.end = nil
+        batch.sourceIndex = nil
         return batch
     }
 
@@ -88,50 +101,65 @@ final class ParseStage: @unchecked Sendable {
 
     /// Reads, frames and parses one input into batches (`InputParsing`), the last one carrying the input's end.
     /// Returns false when the stage was stopped.
-    private func parse(_ spec: InputSpec, years carried: inout YearInference?) -> Bool {
+    private func parse(_ spec: InputSpec, years carried: inout YearInference?, isLast: Bool) -> Bool {
         guard var batch = take() else { return false }
-        // The batch's lines and progress marks are filled here and swapped into the batch when it is handed over.
-        var lines: [ParsedLine] = []
-        var marks: [(afterLines: Int, bytes: UInt64, lines: Int)] = []
-        swap(&lines, &batch.lines)
-        swap(&marks, &batch.progress)
-        lines.reserveCapacity(batchSize)
-        var shippedHosts = 1
-        var shippedPrefixes = 1
+        var filling = Filling()
+        filling.swapBuffers(with: batch)
+        filling.lines.reserveCapacity(batchSize)
         var stopped = false
         let batchSize = self.batchSize
-
-        func fillIn(_ batch: ParsedBatch, hosts: [String], prefixes: [String]) {
-            swap(&lines, &batch.lines)
-            swap(&marks, &batch.progress)
-            if shippedHosts < hosts.count { batch.newHosts.append(contentsOf: hosts[shippedHosts...]) }
-            shippedHosts = max(shippedHosts, hosts.count)
-            if shippedPrefixes < prefixes.count { batch.newPrefixes.append(contentsOf: prefixes[shippedPrefixes...]) }
-            shippedPrefixes = max(shippedPrefixes, prefixes.count)
-        }
+        let numbering = self.numbering
         let reportsProgress = self.reportsProgress
         let end = InputParsing.parse(
             spec, settings: settings, years: &carried, isStopped: { stopped },
             line: { line, parser in
-                lines.append(line)
-                guard lines.count >= batchSize else { return }
-                fillIn(batch, hosts: parser.hosts.strings, prefixes: parser.prefixes.strings)
+                filling.lines.append(line)
+                guard filling.lines.count >= batchSize else { return }
+                filling.fillIn(batch, hosts: parser.hosts.strings, prefixes: parser.prefixes.strings, numbering: numbering)
                 publish(batch)
                 guard let next = take() else {
                     stopped = true
                     return
                 }
                 batch = next
-                swap(&lines, &batch.lines)
-                swap(&marks, &batch.progress)
+                filling.swapBuffers(with: batch)
             },
             afterChunk: { bytes, framed in
-                if reportsProgress { marks.append((lines.count, bytes, framed)) }
+                if reportsProgress { filling.marks.append((filling.lines.count, bytes, framed)) }
             })
         guard let end else { return false }
-        fillIn(batch, hosts: end.hosts, prefixes: end.prefixes)
+        filling.fillIn(batch, hosts: end.hosts, prefixes: end.prefixes, numbering: numbering)
         batch.end = end
+        if isLast { batch.sourceIndex = numbering?.index }
         publish(batch)
         return true
+    }
+
+    /// The batch being filled: its lines and progress marks, kept here and swapped into the batch when it is
+    /// handed over, and how many of the parser's host names and prefixes went out before.
+    /// (One value, not several variables shared by the closures above and a local function: those the compiler
+    /// would check for exclusivity at run time, on every line.)
+    private struct Filling {
+        var lines: [ParsedLine] = []
+        var marks: [(afterLines: Int, bytes: UInt64, lines: Int)] = []
+        var shippedHosts = 1
+        var shippedPrefixes = 1
+
+        /// Takes the batch's emptied buffers (and leaves it these).
+        mutating func swapBuffers(with batch: ParsedBatch) {
+            swap(&lines, &batch.lines)
+            swap(&marks, &batch.progress)
+        }
+
+        /// Hands the lines and marks to `batch` (numbering their sources first), with the host names and
+        /// prefixes it does not have yet.
+        mutating func fillIn(_ batch: ParsedBatch, hosts: [String], prefixes: [String], numbering: SourceNumbering?) {
+            numbering?.number(&lines)
+            swapBuffers(with: batch)
+            if shippedHosts < hosts.count { batch.newHosts.append(contentsOf: hosts[shippedHosts...]) }
+            shippedHosts = max(shippedHosts, hosts.count)
+            if shippedPrefixes < prefixes.count { batch.newPrefixes.append(contentsOf: prefixes[shippedPrefixes...]) }
+            shippedPrefixes = max(shippedPrefixes, prefixes.count)
+        }
     }
 }

@@ -7,7 +7,10 @@ enum PipelinedReader {
     static func read(
         _ specs: [InputSpec], options: AnalysisOptions, into analysis: inout Analysis, batchSize: Int = 4096, depth: Int = 4
     ) -> Bool {
-        guard let stage = ParseStage.start(specs, options: options, batchSize: batchSize, depth: depth) else { return false }
+        // The parser thread numbers the sources, unless the aggregator has some already (its numbers go on from them).
+        let sourceFilter = analysis.aggregator.sources.isEmpty ? analysis.aggregator.filter : nil
+        guard let stage = ParseStage.start(specs, options: options, numberingSourcesWith: sourceFilter,
+                                           batchSize: batchSize, depth: depth) else { return false }
         defer { stage.close() }
         var input = 0
         // The parser's interned host names and prefixes for the probe sink, by number (one table per input).
@@ -21,6 +24,7 @@ enum PipelinedReader {
             hosts += batch.newHosts
             prefixes += batch.newPrefixes
             fold(batch, path: path, hosts: hosts, prefixes: prefixes, options: options, into: &analysis.aggregator)
+            if let index = batch.sourceIndex { analysis.aggregator.completeSourceIndex(from: index) }
             guard let end = batch.end else { return }
             if end.sawUFWPrefix { analysis.aggregator.noteUFWPrefixes() }
             var summary = end.summary
@@ -34,6 +38,8 @@ enum PipelinedReader {
             prefixes = [""]
             input += 1
         }) {}
+        // Should the last batch not have brought the index, the sources are indexed anew.
+        analysis.aggregator.completeSourceIndex(from: nil)
         return true
     }
 
@@ -47,13 +53,14 @@ enum PipelinedReader {
                 if let sink = options.probeSink {
                     for index in range {
                         let line = lines[index]
-                        if aggregator.count(line.outcome, record: line.record, where: "\(path):\(line.number)") {
+                        if aggregator.count(line.outcome, record: line.record, sourceID: line.sourceID, where: "\(path):\(line.number)") {
                             sink(ProbeRow(record: line.record, host: hosts[Int(line.record.hostID)], prefix: prefixes[Int(line.record.prefixID)]))
                         }
                     }
                 } else {
                     for index in range {
-                        aggregator.count(lines[index].outcome, record: lines[index].record, where: "\(path):\(lines[index].number)")
+                        aggregator.count(lines[index].outcome, record: lines[index].record, sourceID: lines[index].sourceID,
+                                         where: "\(path):\(lines[index].number)")
                     }
                 }
             }
