@@ -30,7 +30,7 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "UTC offset of timestamps written without one, e.g. +01:00 (default: this machine's time zone).")
     var logUTCOffset: String?
 
-    @Option(help: "Threads: 2 reads and parses ahead of the counting and renders long tables in two halves; 1 does everything on one. The same report either way.")
+    @Option(help: "Threads: 2 reads and parses ahead of the counting, classifies sources and renders long tables in two halves; 1 does everything on one. The same report either way.")
     var jobs: Int = 2
 
     func validate() throws {
