@@ -39,14 +39,13 @@ public struct Classification: Sendable {
         // for all: with a million sources they would take more memory than the verdicts.
         let table = aggregator.sources
         let allowedTraffic = AllowedTraffic(aggregator)
-        func features(_ id: UInt32) -> SourceFeatures {
+        @Sendable func features(_ id: UInt32) -> SourceFeatures {
             SourceFeatures(id: id, buckets: table, allowedTraffic: allowedTraffic, window: config.verticalWindowSeconds)
         }
         let classifier = SourceClassifier(config: config, aggregator: aggregator, localAddresses: aggregator.targets.count, provisional: result.provisional)
-        let window = config.verticalWindowSeconds
         result.sources = SourceVerdicts(table: table, parallel: parallel) { index in
             if config.ownNetworks.contains(where: { $0.contains(table[index].address) }) { return nil }
-            return classifier.classify(SourceFeatures(id: UInt32(index), buckets: table, allowedTraffic: allowedTraffic, window: window))
+            return classifier.classify(features(UInt32(index)))
         }
         result.ownSources = table.count - result.sources.judgedCount
         let verdicts = result.sources
