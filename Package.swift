@@ -34,13 +34,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        /// What both test targets share: a seeded random generator and temporary directories.
+        .target(
+            name: "ScanlogTestSupport",
+            path: "Tests/ScanlogTestSupport"
+        ),
         .testTarget(
             name: "ScanlogCoreTests",
-            dependencies: ["ScanlogCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["ScanlogCore", "ScanlogTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "ScanlogEndToEndTests",
-            dependencies: ["ScanlogCore"]
+            dependencies: ["ScanlogCore", "ScanlogTestSupport"]
         ),
     ]
 )

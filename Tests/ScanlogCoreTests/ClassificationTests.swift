@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ScanlogCore
+import ScanlogTestSupport
 
 /// Builds kernel lines for a scenario and classifies them, as `scanlog analyze` would.
 struct ScenarioLog {

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import ScanlogCore
+import ScanlogTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ScanlogCore
+import ScanlogTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

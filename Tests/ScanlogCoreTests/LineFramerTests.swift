@@ -1,5 +1,6 @@
 import Testing
 @testable import ScanlogCore
+import ScanlogTestSupport
 
 /// One line as the framer delivered it, copied out of the callback.
 struct FramedLine: Equatable, CustomStringConvertible {
@@ -10,19 +11,6 @@ struct FramedLine: Equatable, CustomStringConvertible {
     var description: String {
         let text = bytes.map { $0 >= 0x20 && $0 < 0x7F ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16) }.joined()
         return "#\(number)\(wasCut ? " (cut)" : ""): \"\(text)\" [\(bytes.count) bytes]"
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so that random chunkings can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ScanlogCore
+import ScanlogTestSupport
 
 /// The byte-level report writers against the `String` code they replace: every helper must give the same
 /// bytes, and the two-thread rendering the same document as one thread.

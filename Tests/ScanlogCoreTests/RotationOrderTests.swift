@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ScanlogCore
+import ScanlogTestSupport
 
 private func specs(_ paths: [String]) -> [InputSpec] { paths.map(InputSpec.init(path:)) }
 private func order(_ paths: [String]) -> [String] { RotationOrder.sorted(specs(paths)).map(\.path) }

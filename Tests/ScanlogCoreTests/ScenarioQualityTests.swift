@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ScanlogCore
+import ScanlogTestSupport
 
 /// Runs the labelled scenario generator (Scripts/generate-scenarios.py) and checks the classifier's aims on one
 /// tuning seed and one held-out seed: every targeted event found, fewer than 1 background source in 200 called

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ScanlogCore
+import ScanlogTestSupport
 
 /// The parser thread numbers the sources (`SourceNumbering`) and the aggregator counts by those numbers: they
 /// must be the numbers the aggregator gives itself, whatever the filter leaves out and whatever lines are not

@@ -1,5 +1,6 @@
 import Testing
 @testable import ScanlogCore
+import ScanlogTestSupport
 
 /// The compact source table (`SourceTable`) against the general form it falls back on (`WideSource`, the
 /// bucket code scanlog had before): random probe streams through both must read the same, property by

@@ -36,26 +36,6 @@ enum TestPaths {
     }
 }
 
-/// A temporary directory removed at the end of the test.
-final class TemporaryDirectory {
-    let url: URL
-    init() {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("scanlog-test-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    @discardableResult
-    func write(_ name: String, _ data: Data) -> String {
-        let path = url.appendingPathComponent(name).path
-        _ = FileManager.default.createFile(atPath: path, contents: data)
-        return path
-    }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) -> String { write(name, Data(text.utf8)) }
-}
-
 /// gzip-compresses with the system's gzip (the real tool that logrotate runs).
 func gzipData(_ data: Data) throws -> Data {
     let process = Process()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ScanlogTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,10 +32,10 @@ private func sum(_ value: Any?) -> Int? {
     // MARK: empty and binary files
 
     @Test func emptyAndBinaryFilesAmongAGoodOne() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let empty = scratch.write("empty.log", Data())
         // 64 KiB of noise: every byte value, ESC and NUL included, and 0x1f 0x8b inside (never at the start).
-        var generator = SeededRandom(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         var noise = [UInt8](repeating: 0, count: 64 * 1024)
         for index in noise.indices { noise[index] = UInt8.random(in: 0...255, using: &generator) }
         noise[0] = 0x7f
@@ -69,7 +70,7 @@ private func sum(_ value: Any?) -> Int? {
 
     @Test(arguments: [false, true])
     func fifoAmongFiles(gzip: Bool) throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let fifo = scratch.path("pipe.log")
         try #require(mkfifo(fifo, 0o600) == 0)
         let text = SampleLog.manySources(300)
@@ -108,7 +109,7 @@ private func sum(_ value: Any?) -> Int? {
     /// temporary file behind and no half report, and ends with the signal.
     @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
     func killedWhileWritingLeavesNoTemporaryFile(_ signalNumber: Int32) throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let report = scratch.path("report.json")
         let process = Process()
         process.executableURL = try Scanlog.requireExecutable()
@@ -161,7 +162,7 @@ private func sum(_ value: Any?) -> Int? {
 
     @Test(arguments: GzipFault.allCases)
     func gzipFaultAmongGoodFiles(_ fault: GzipFault) throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let text = SampleLog.manySources(500)
         var compressed = [UInt8](try SampleLog.gzip(Data(text.utf8)))
         switch fault {
@@ -204,7 +205,7 @@ private func sum(_ value: Any?) -> Int? {
     /// its file:line, the lines after it are read, and memory stays bounded (the line is never held whole).
     @Test(arguments: [false, true])
     func hundredMegabyteLine(gzip: Bool) throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let plain = scratch.path("huge.log")
         try #require(FileManager.default.createFile(atPath: plain, contents: nil))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: plain))
@@ -264,7 +265,7 @@ private func sum(_ value: Any?) -> Int? {
     /// that arrives before the one that opened it (it was: `visits 2` and one port less in the evidence).
     @Test(arguments: Disorder.allCases)
     func linesOutOfTimeOrderGiveTheSameReport(_ disorder: Disorder) throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         var lines: [String] = []
         // A vertical scan (40 ports in 40 s), some background, and a hammered service.
         for port in 1...40 {
@@ -279,7 +280,7 @@ private func sum(_ value: Any?) -> Int? {
         case .neighboursSwapped:
             for index in stride(from: 0, to: disordered.count - 1, by: 2) { disordered.swapAt(index, index + 1) }
         case .shuffled:
-            var generator = SeededRandom(seed: 8)
+            var generator = SeededGenerator(seed: 8)
             disordered.shuffle(using: &generator)
         }
         let ordered = scratch.write("ordered.log", lines.joined(separator: "\n") + "\n")
@@ -324,7 +325,7 @@ private func sum(_ value: Any?) -> Int? {
     /// a source). `SCANLOG_SKIP_HEAVY_TESTS=1` leaves it out.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["SCANLOG_SKIP_HEAVY_TESTS"] != "1", "SCANLOG_SKIP_HEAVY_TESTS=1"))
     func aMillionDistinctSources() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let count = 1_000_000
         let path = scratch.path("million.log")
         try #require(FileManager.default.createFile(atPath: path, contents: nil))
@@ -373,7 +374,7 @@ private func sum(_ value: Any?) -> Int? {
             print("note: BadInputMatrixTests.reportToAFullDevice skipped: no writable /dev/full here")
             return
         }
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let missing = scratch.path("missing.log")
         let result = try Scanlog.run(["analyze", "--year", "2026", "--color", "never"] + format + [missing, Self.demo], stdoutPath: "/dev/full")
         #expect(result.status == 2, "\(result)")
@@ -394,7 +395,7 @@ private func sum(_ value: Any?) -> Int? {
             print("note: BadInputMatrixTests.writeIntoAFullFilesystem skipped: no /usr/bin/unshare")
             return
         }
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let mount = scratch.path("small")
         try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
         let log = scratch.write("ufw.log", try Data(contentsOf: URL(fileURLWithPath: Self.demo)))
@@ -450,25 +451,12 @@ private func sum(_ value: Any?) -> Int? {
     }
 }
 
-/// A small deterministic generator for shuffles (SplitMix64).
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// The files scanlog writes (the `--output` report, the nightly state and its lock), in a shared directory
 /// (sticky and world-writable, like /tmp) where someone planted symlinks: never written through.
 @Suite struct PlantedSymlinkTests {
     /// A sticky, world-writable directory in the scratch folder, and a file the links point at.
     struct Shared {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let directory: String
         let victim: String
         init() throws {
@@ -575,7 +563,7 @@ struct SeededRandom: RandomNumberGenerator {
     /// The state file exists but cannot be read (permission): exit 2 naming it, nothing reported, the state kept.
     /// As root this runs scanlog as `nobody` (the state is root's, mode 0600) through setpriv.
     @Test func unreadableStateFile() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let directory = scratch.path("state")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let log = scratch.write("ufw.log", SampleLog.manySources(5))

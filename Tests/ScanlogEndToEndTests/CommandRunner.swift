@@ -126,28 +126,6 @@ enum Scanlog {
     }
 }
 
-/// Temporary files for one test, removed at the end.
-final class Scratch {
-    let url: URL
-    init() {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("scanlog-e2e-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    @discardableResult
-    func write(_ name: String, _ data: Data) -> String {
-        let path = url.appendingPathComponent(name).path
-        _ = FileManager.default.createFile(atPath: path, contents: data)
-        return path
-    }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) -> String { write(name, Data(text.utf8)) }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-}
-
 /// Log text for the end-to-end tests.
 enum SampleLog {
     /// A ufw BLOCK line as the kernel writes it (traditional envelope).

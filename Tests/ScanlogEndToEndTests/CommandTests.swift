@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ScanlogTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,7 +18,7 @@ private func sum(_ value: Any?) -> Int? {
     /// for the report to render its tables in several blocks on two threads).
     @Test(arguments: [["--format", "json"], ["--format", "csv", "--table", "sources"], ["--format", "csv", "--table", "ports"], ["--format", "text", "--color", "never"]])
     func oneThreadAndTwoGiveTheSameReport(_ format: [String]) throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let older = scratch.write("ufw.log.2.gz", try SampleLog.gzip(Data(SampleLog.manySources(6000).utf8)))
         let middle = scratch.write("ufw.log.1", SampleLog.manySources(5000, startSecond: 7000))
         let newest = scratch.write("ufw.log", SampleLog.manySources(4000, startSecond: 13000))
@@ -69,7 +70,7 @@ private func sum(_ value: Any?) -> Int? {
     // MARK: reports
 
     @Test func textReportOfASmallLog() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let path = scratch.write("ufw.log", SampleLog.mixed)
         let result = try Scanlog.run(["analyze", "--year", "2026", path])
         #expect(result.status == 0, "\(result)")
@@ -85,7 +86,7 @@ private func sum(_ value: Any?) -> Int? {
     }
 
     @Test func jsonReport() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let plain = scratch.write("ufw.log", SampleLog.mixed)
         let packed = scratch.write("ufw.log.1.gz", try SampleLog.gzip(Data(SampleLog.manySources(20).utf8)))
         let result = try Scanlog.run(["analyze", "--format", "json", "--year", "2026", plain, packed])
@@ -154,7 +155,7 @@ private func sum(_ value: Any?) -> Int? {
     // MARK: inputs that cannot be read
 
     @Test func missingFileAmongGoodOnes() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let good = scratch.write("a.log", SampleLog.mixed)
         let other = scratch.write("b.log", SampleLog.manySources(5))
         let missing = scratch.path("missing.log")
@@ -178,7 +179,7 @@ private func sum(_ value: Any?) -> Int? {
     }
 
     @Test func directoryInput() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let good = scratch.write("a.log", SampleLog.mixed)
         let directory = scratch.path("logs")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -190,7 +191,7 @@ private func sum(_ value: Any?) -> Int? {
     }
 
     @Test func truncatedGzip() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let text = SampleLog.manySources(400)
         let compressed = try SampleLog.gzip(Data(text.utf8))
         let path = scratch.write("ufw.log.2.gz", compressed.prefix(compressed.count * 3 / 4))
@@ -211,7 +212,7 @@ private func sum(_ value: Any?) -> Int? {
 
     /// Root reads anything, so run the binary as `nobody` through setpriv when the tests run as root.
     @Test func permissionDenied() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let path = scratch.write("secret.log", SampleLog.mixed)
         #expect(chmod(path, 0o600) == 0)
         var launcher: [String] = []
@@ -253,7 +254,7 @@ private func sum(_ value: Any?) -> Int? {
         ["--year", "abc"],
     ])
     func badUsage(_ arguments: [String]) throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let path = scratch.write("ufw.log", SampleLog.mixed)
         let result = try Scanlog.run(arguments + [path])
         #expect(result.status == 64, "\(result)")
@@ -287,7 +288,7 @@ private func sum(_ value: Any?) -> Int? {
     }
 
     @Test func standardInputTogetherWithFiles() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let path = scratch.write("a.log", SampleLog.manySources(3))
         let result = try Scanlog.run(["analyze", "--format", "json", "--year", "2026", path, "-"], stdin: Data(SampleLog.mixed.utf8))
         #expect(result.status == 0, "\(result)")
@@ -302,7 +303,7 @@ private func sum(_ value: Any?) -> Int? {
     /// Also for the streamed formats (JSON Lines, the CSV probes table), which write while the log is still read.
     @Test(arguments: [["--format", "json"], ["--top", "100000"], ["--format", "jsonl"], ["--format", "csv", "--table", "probes"]])
     func closedPipe(_ format: [String]) throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let path = scratch.write("big.log", SampleLog.manySources(1500))
         let arguments = ["analyze", "--year", "2026"] + format + [path]
 
@@ -344,7 +345,7 @@ private func sum(_ value: Any?) -> Int? {
     // MARK: hostile content
 
     @Test func escapeSequencesNeverReachTheTerminal() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let esc = "\u{1b}"
         var text = SampleLog.line(src: "198.51.100.66", dpt: 23, prefix: "\(esc)[31m[UFW BLOCK] \(esc)[0m") + "\n"
         text += SampleLog.line(time: "Nov 22 02:11:09", src: "198.51.100.66", dpt: 2323, prefix: "\(esc)]0;owned\u{07}DROP ") + "\n"

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ScanlogTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,8 +12,8 @@ import Glibc
     /// ports a night; on day 12 forty sources on 3089/tcp at once.
     struct Days {
         static let popular = [22, 23, 80, 443, 445, 3389, 8080, 5900, 1433, 3306, 6379, 25, 110, 143, 8443]
-        /// Deterministic (`SeededRandom`, beside the bad-input tests): the numbers must not change from run to run.
-        var random = SeededRandom(seed: 42)
+        /// Deterministic (`SeededGenerator`, beside the bad-input tests): the numbers must not change from run to run.
+        var random = SeededGenerator(seed: 42)
         var sourcePort = 1024
         /// Background sources a day.
         var background = 60
@@ -39,7 +40,7 @@ import Glibc
     }
 
     final class Setup {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let log: String
         var days = Days()
         var linesWritten = 0

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ScanlogTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,7 +27,7 @@ extension Scanlog {
     static let gnuTime = FileManager.default.isExecutableFile(atPath: "/usr/bin/time") ? "/usr/bin/time" : nil
 
     /// Runs `scanlog arguments` (standard input from `stdin`) under GNU time when it is there.
-    static func runMeasured(_ arguments: [String], in scratch: Scratch, stdin: Data? = nil) throws -> MeasuredResult {
+    static func runMeasured(_ arguments: [String], in scratch: TemporaryDirectory, stdin: Data? = nil) throws -> MeasuredResult {
         guard let gnuTime else { return MeasuredResult(result: try run(arguments, stdin: stdin), maxRSSKiB: nil) }
         let report = scratch.path("rss-\(UUID().uuidString)")
         defer { unlink(report) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ScanlogTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -94,7 +95,7 @@ import Glibc
             print("NightlyTests: logrotate is not installed (apt-get install logrotate); skipping the \(rotation) week")
             return
         }
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let logs = scratch.url.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let log = Log(path: logs.appendingPathComponent("ufw.log").path)
@@ -191,7 +192,7 @@ import Glibc
     }
 
     @Test func quietUnlessTargetedOrAlways() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let log = scratch.write("ufw.log", SampleLog.mixed)
         let state = scratch.path("state.json")
         let quiet = try Scanlog.run(["nightly", "--state", state, "--year", "2026", log])
@@ -215,7 +216,7 @@ import Glibc
     }
 
     @Test func truncatedInPlaceIsSaidAndReadFromTheStart() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let path = scratch.write("ufw.log", SampleLog.manySources(10))
         let state = scratch.path("state.json")
         #expect(try Scanlog.run(["nightly", "--state", state, "--format", "json", path]).status == 0)
@@ -233,7 +234,7 @@ import Glibc
     }
 
     @Test func damagedStateIsAnErrorWithAWayOut() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let path = scratch.write("ufw.log", SampleLog.manySources(4))
         let state = scratch.write("state.json", "{\"schema\": 2, \"files\": []}")
         let result = try Scanlog.run(["nightly", "--state", state, "--format", "json", path])
@@ -254,7 +255,7 @@ import Glibc
     }
 
     @Test func aSecondRunAtOnceIsRefused() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let path = scratch.write("ufw.log", SampleLog.manySources(4))
         let state = scratch.path("state.json")
         // Hold the lock as a running nightly would.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ScanlogTestSupport
 
 /// The report formats as users consume them: CSV read back by Python's csv module, JSON Lines, cron mode,
 /// exit statuses and atomic output files.
@@ -47,7 +48,7 @@ import Testing
     }
 
     @Test func csvCellsFromTheLogAreInert() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let line = SampleLog.line(prefix: "=HYPERLINK(\"http://x\") ") + "\n" + SampleLog.line(dpt: 24, prefix: "@SUM(A1) ") + "\n"
         let path = scratch.write("hostile.log", line)
         let result = try Scanlog.run(["analyze", "--format", "csv", "--table", "probes", path])
@@ -70,7 +71,7 @@ import Testing
     }
 
     @Test func cronIsQuietWithoutTargetingAndFailOnSaysSo() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let quiet = scratch.write("quiet.log", SampleLog.manySources(20))
         let calm = try Scanlog.run(["analyze", "--cron", "--fail-on", "targeted", quiet])
         #expect(calm.status == 0 && calm.out.isEmpty && calm.err.isEmpty, "\(calm)")
@@ -79,7 +80,7 @@ import Testing
     }
 
     @Test func outputFileIsWrittenWhole() throws {
-        let scratch = Scratch()
+        let scratch = TemporaryDirectory()
         let target = scratch.path("report.json")
         let result = try Scanlog.run(["analyze", "--format", "json", "--output", target, Self.demo])
         #expect(result.status == 0 && result.out.isEmpty)
