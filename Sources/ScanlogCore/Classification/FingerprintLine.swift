@@ -17,11 +17,7 @@ struct FingerprintLine: Sendable {
         self.init(fingerprint: fingerprint, matching: bucket.count(of: fingerprint), probes: bucket.probes)
     }
 
-    var text: String {
-        var bytes = ByteBuffer(capacity: 128)
-        appendText(to: &bytes)
-        return String(decoding: bytes.array, as: UTF8.self)
-    }
+    var text: String { ByteBuffer.text { appendText(to: &$0) } }
 
     /// The line's bytes. Names, digits and rules are ASCII with nothing to escape in JSON or CSV text.
     func appendText(to out: inout ByteBuffer) {

@@ -123,11 +123,7 @@ struct BackgroundSummary: Sendable {
 
     /// `1 probe(s) on 1 port(s) (49515/tcp) in 1 visit(s); below every targeting threshold` (worded by
     /// `appendText`, which the JSON report calls straight into its buffer).
-    var text: String {
-        var bytes = ByteBuffer()
-        appendText(to: &bytes, escapingForJSON: false)
-        return String(decoding: bytes.array, as: UTF8.self)
-    }
+    var text: String { ByteBuffer.text { appendText(to: &$0, escapingForJSON: false) } }
 }
 
 /// The verdict on one destination bucket, from its sources.
@@ -153,11 +149,7 @@ public struct PortVerdicts: Sendable {
         var verdict: PortVerdict.Verdict { targeted == 0 ? .background : (targeted == judged ? .targeted : .mixed) }
 
         /// `2 of 5 sources targeted (slow-vertical-scan, vertical-scan)`.
-        var text: String {
-            var bytes = ByteBuffer(capacity: 128)
-            appendText(to: &bytes)
-            return String(decoding: bytes.array, as: UTF8.self)
-        }
+        var text: String { ByteBuffer.text { appendText(to: &$0) } }
 
         /// `text`'s bytes; digits and kind names, nothing to escape in JSON or CSV text.
         func appendText(to out: inout ByteBuffer) {
@@ -258,7 +250,7 @@ public struct SourceVerdicts: RandomAccessCollection, MutableCollection, Sendabl
             self = judged(0..<count)
             return
         }
-        let (first, second) = ParallelBlocks.pair(parallel: true, { judged(0..<middle) }, { judged(middle..<count) })
+        let (first, second) = TwoThreads.pair(parallel: true, { judged(0..<middle) }, { judged(middle..<count) })
         self = first
         tags.replaceSubrange(middle..<count, with: second.tags[middle..<count])
         whole.merge(second.whole) { mine, _ in mine }

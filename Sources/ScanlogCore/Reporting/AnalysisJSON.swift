@@ -190,7 +190,7 @@ struct RowOrder: Sendable {
 
     /// Sorts the ports and the sources, side by side on two threads when `parallel`.
     init(_ aggregator: Aggregator, parallel: Bool) {
-        (ports, sourceIDs) = ParallelBlocks.pair(parallel: parallel, {
+        (ports, sourceIDs) = TwoThreads.pair(parallel: parallel, {
             let ports = aggregator.ports.byProbes()
             if ports.contains(where: { $0.key.port != nil }) { _ = PortRegistry.shared }
             return ports

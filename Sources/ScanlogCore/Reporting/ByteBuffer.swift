@@ -57,6 +57,14 @@ struct ByteBuffer {
 
     var array: [UInt8] { Array(UnsafeBufferPointer(start: storage.base, count: count)) }
 
+    /// The text a byte writer gives: what `write` puts into a fresh buffer, as a `String`. Sentences that
+    /// reports write straight into their buffers get their `String` form from the same writer this way.
+    static func text(_ write: (inout ByteBuffer) -> Void) -> String {
+        var bytes = ByteBuffer(capacity: 256)
+        write(&bytes)
+        return bytes.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
+    }
+
     @inline(__always)
     mutating func append(_ byte: UInt8) {
         reserve(1).pointee = byte
