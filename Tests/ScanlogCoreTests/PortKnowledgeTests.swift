@@ -145,6 +145,34 @@ struct PortKnowledgeTests {
         }
     }
 
+    /// The primary row comes from a table by port: it must be the row that the rule picks among the rows that
+    /// cover the port. The choice can only change at a row's bounds, so those ports (and their neighbours) are
+    /// all checked, for every transport.
+    @Test func primaryRowTableMatchesTheRule() {
+        for proto in IPProtocol.registryTransports {
+            let specific = registry.allEntries.filter { $0.proto == proto }
+            let general = registry.allEntries.filter { $0.proto == nil }
+            var ports = Set<UInt16>([0, 65535])
+            for row in specific + general {
+                for bound in [Int(row.ports.lowerBound) - 1, Int(row.ports.lowerBound), Int(row.ports.upperBound), Int(row.ports.upperBound) + 1]
+                where (0...65535).contains(bound) {
+                    ports.insert(UInt16(bound))
+                }
+            }
+            // The rows covering the port in registry order (`entries`, checked against a scan above): the first
+            // assigned row, else the first row; rows for the transport first.
+            func rule(_ covering: [RegistryEntry]) -> RegistryEntry? {
+                covering.first { $0.status == .assigned } ?? covering.first
+            }
+            for port in ports.sorted() {
+                let covering = registry.entries(port: port, proto: proto)
+                let expected = rule(covering.filter { $0.proto == proto }) ?? rule(covering.filter { $0.proto == nil })
+                #expect(registry.status(port: port, proto: proto).entry == expected, "\(port)/\(proto.transportName)")
+                #expect(registry.lookup(port: port, proto: proto).entry == expected, "\(port)/\(proto.transportName)")
+            }
+        }
+    }
+
     @Test func decodesTheCompactFormat() {
         let entries = IANARegistry.parse("tu\t7\t\ta\techo\tEcho\n\t10\t12\tu\t\tUnassigned\t\t2007-10-04\nbad\n")
         #expect(entries.count == 3)

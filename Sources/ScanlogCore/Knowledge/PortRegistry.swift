@@ -1,8 +1,9 @@
 /// Immutable, thread-safe lookup over IANA's port registry: which rows cover a port for a transport.
 ///
 /// Rows are indexed per transport (plus one index for rows that name no transport) by their
-/// lower bound, with a running maximum of upper bounds, so a lookup is a binary search followed by
-/// a short walk over the rows that can still reach the port: O(log n + k).
+/// lower bound, with a running maximum of upper bounds, so finding every row of a port is a binary search
+/// followed by a walk over the rows that can still reach it; a port's primary row (what reports name) is
+/// one read of a table by port.
 public struct PortRegistry: Sendable {
     /// The embedded registry, decoded on first use (a `static let` is initialized once, thread-safely).
     public static let shared = PortRegistry(entries: IANARegistry.entries())
@@ -73,11 +74,32 @@ private struct RangeIndex: Sendable {
     let rows: [RegistryEntry]
     /// `reach[i]` is the largest upper bound among `rows[0...i]`.
     let reach: [UInt16]
+    /// By port: the index in `rows` of `primary(covering:)`, or `noRow`. Reports ask for every port they list,
+    /// and a wide range early in `rows` reaches so far that walking back over the rows would take thousands
+    /// of steps for a high port.
+    private let primaryRows: [UInt16]
+    private static let noRow = UInt16.max
 
     init(_ entries: [RegistryEntry]) {
         rows = entries.sorted { ($0.ports.lowerBound, $0.order) < ($1.ports.lowerBound, $1.order) }
         var maximum: UInt16 = 0
         reach = rows.map { maximum = max(maximum, $0.ports.upperBound); return maximum }
+        precondition(rows.count < Int(Self.noRow), "too many registry rows for 16-bit row numbers")
+        var primary = [UInt16](repeating: Self.noRow, count: 1 << 16)
+        for (index, row) in rows.enumerated() {
+            for port in row.ports {
+                let current = primary[Int(port)]
+                if current == Self.noRow || Self.isBetterPrimary(row, than: rows[Int(current)]) { primary[Int(port)] = UInt16(index) }
+            }
+        }
+        primaryRows = primary
+    }
+
+    /// Whether `row` comes before `other` as the primary row of a port: an assigned row before any other, and
+    /// in registry order among rows of the same kind.
+    private static func isBetterPrimary(_ row: RegistryEntry, than other: RegistryEntry) -> Bool {
+        let (rowAssigned, otherAssigned) = (row.status == .assigned, other.status == .assigned)
+        return rowAssigned != otherAssigned ? rowAssigned : row.order < other.order
     }
 
     /// Rows whose range contains `port`, in registry order.
@@ -89,12 +111,8 @@ private struct RangeIndex: Sendable {
 
     /// The first assigned row covering `port` in registry order, else the first row covering it.
     func primary(covering port: UInt16) -> RegistryEntry? {
-        var assigned: RegistryEntry?, first: RegistryEntry?
-        forEachRow(covering: port) { row in
-            if row.status == .assigned && row.order < assigned?.order ?? .max { assigned = row }
-            if row.order < first?.order ?? .max { first = row }
-        }
-        return assigned ?? first
+        let index = primaryRows[Int(port)]
+        return index == Self.noRow ? nil : rows[Int(index)]
     }
 
     /// Calls `body` with each row whose range contains `port`, in no particular order.
