@@ -85,6 +85,32 @@ extension Analysis {
         }
     }
 
+    /// Classification and report rows read buckets through views that hold no reference to the table; a verdict
+    /// handed out (or stored whole) must hold it, so that it can still word its evidence after the analysis.
+    @Test func keptVerdictsHoldTheirTable() throws {
+        var log = ScenarioLog()
+        log.noise(count: 50, days: 1)
+        var kept: [SourceVerdict] = []
+        var words: [[String]] = []
+        do {
+            let analysis = log.analyze()
+            var verdicts = analysis.classification.sources
+            let quiet = try #require(verdicts.indices.first { verdicts[$0]?.evidenceParts.isDerived == true })
+            // A view's verdict, changed so that it is stored whole: it must take a counted bucket along.
+            var changed = try #require(verdicts.view(quiet))
+            #expect(changed.derivedFrom?.keepsStorage == false)
+            changed.eventID = "E9"
+            verdicts[quiet] = changed
+            for verdict in [verdicts[quiet], analysis.classification.sources[quiet]] {
+                let verdict = try #require(verdict)
+                #expect(verdict.derivedFrom?.keepsStorage == true)
+                kept.append(verdict)
+                words.append(verdict.evidence)
+            }
+        }
+        #expect(kept.map(\.evidence) == words && words[0] == words[1] && !words[0].isEmpty)
+    }
+
     @Test func fastVerticalScanIsTargetedWithEvidence() throws {
         var log = ScenarioLog()
         log.noise(count: 300, days: 2)

@@ -16,9 +16,18 @@ public struct SourceTable: RandomAccessCollection, Sendable {
     public var startIndex: Int { 0 }
     public var endIndex: Int { storage.count }
 
+    /// Source `position`: a bucket that keeps the table's storage, so it may be kept.
     public subscript(position: Int) -> SourceBucket {
         precondition(position >= 0 && position < storage.count, "source number out of range")
-        return SourceBucket(storage: storage, id: UInt32(truncatingIfNeeded: position))
+        return SourceBucket(storage: storage, id: UInt32(truncatingIfNeeded: position), owning: true)
+    }
+
+    /// Source `position` as a view: valid only while this table lives, for loops over the table that count no
+    /// references per source (see `SourceBucket`).
+    @inline(__always)
+    func view(_ position: Int) -> SourceBucket {
+        precondition(position >= 0 && position < storage.count, "source number out of range")
+        return SourceBucket(storage: storage, id: UInt32(truncatingIfNeeded: position), owning: false)
     }
 
     /// The number of `address`, if it sent a probe.

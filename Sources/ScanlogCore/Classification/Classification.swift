@@ -44,7 +44,7 @@ public struct Classification: Sendable {
         }
         let classifier = SourceClassifier(config: config, aggregator: aggregator, localAddresses: aggregator.targets.count, provisional: result.provisional)
         result.sources = SourceVerdicts(table: table, parallel: parallel) { index in
-            if config.ownNetworks.contains(where: { $0.contains(table[index].address) }) { return nil }
+            if config.ownNetworks.contains(where: { $0.contains(table.view(index).address) }) { return nil }
             return classifier.classify(features(UInt32(index)))
         }
         result.ownSources = table.count - result.sources.judgedCount
@@ -170,13 +170,13 @@ public struct Classification: Sendable {
     ) {
         // (network, source) pairs sorted, then runs of one network: no array per network.
         func isMember(_ index: Int) -> Bool {
-            guard result.sources.isJudged(index), table[index].portCount >= 5, let verdict = result.sources[index] else { return false }
+            guard result.sources.isJudged(index), table.view(index).portCount >= 5, let verdict = result.sources[index] else { return false }
             return verdict.kind == .slowVerticalScan || verdict.kind == .backgroundSweep || verdict.kind == .institutionalScanner
         }
         var entries: [NetworkMember] = []
         entries.reserveCapacity(table.indices.reduce(0) { isMember($1) ? $0 + 1 : $0 })
         for index in table.indices where isMember(index) {
-            entries.append(NetworkMember(network: NetworkMember.network(of: table[index].address), id: UInt32(index)))
+            entries.append(NetworkMember(network: NetworkMember.network(of: table.view(index).address), id: UInt32(index)))
         }
         entries.sort()
         NetworkMember.forEachGroup(of: entries, atLeast: config.distributedSources) { group in
@@ -224,7 +224,7 @@ public struct Classification: Sendable {
             // 0 for own networks, 1 for background, 2 + kind index for targeted (no verdict copies).
             let mark = sources.mark(id)
             guard mark > 0 else { continue }
-            table[id].forEachPort { verdicts.count(mark, on: $0) }
+            table.view(id).forEachPort { verdicts.count(mark, on: $0) }
         }
         return verdicts
     }

@@ -44,9 +44,9 @@ struct DistributedScanFinder {
             bucket.targetCount == 1 && bucket.portCount >= 2 && SourceFeatures.backscatterShare(bucket) < 0.5
         }
         var keyed: [NetworkMember] = []
-        keyed.reserveCapacity(table.indices.reduce(0) { isJudged($1) && isCandidate(table[$1]) ? $0 + 1 : $0 })
+        keyed.reserveCapacity(table.indices.reduce(0) { isJudged($1) && isCandidate(table.view($1)) ? $0 + 1 : $0 })
         for index in table.indices where isJudged(index) {
-            let bucket = table[index]
+            let bucket = table.view(index)
             guard isCandidate(bucket) else { continue }
             let tool = UInt8(bucket.dominantFingerprint.map { $0.rawValue + 1 } ?? 0)
             keyed.append(NetworkMember(network: NetworkMember.network(of: bucket.address), small: tool,
@@ -69,7 +69,7 @@ struct DistributedScanFinder {
         let grouped = Set(groups.flatMap { $0.members.map(\.id) })
         var byTool: [String: [UInt32]] = [:]
         for index in table.indices where isJudged(index) && !grouped.contains(UInt32(index)) {
-            let bucket = table[index]
+            let bucket = table.view(index)
             guard bucket.targetCount == 1 && bucket.portCount >= 10 && SourceFeatures.backscatterShare(bucket) < 0.5 else { continue }
             let tool = bucket.dominantFingerprint?.name ?? "none"
             byTool["any|\(bucket.lowestTargetID!)|\(tool)", default: []].append(UInt32(index))

@@ -10,7 +10,7 @@ struct SourceClassifier {
 
     typealias F = TextFormatting
 
-    func classify(_ source: SourceFeatures) -> SourceVerdict {
+    func classify(_ source: SourceFeatures) -> SourceJudgement {
         let bucket = source.bucket
         var verdict = SourceVerdict(
             sourceID: source.id, threatClass: .background, kind: .backgroundSweep, confidence: 0.5,
@@ -25,14 +25,14 @@ struct SourceClassifier {
             verdict.kind = .institutionalScanner
             verdict.confidence = 0.95
             verdict.evidence = ["in \(network), listed as a known scanner in the config"] + fingerprintLines
-            return verdict
+            return .verdict(verdict)
         }
         if source.backscatterShare >= config.backscatterShare {
             verdict.kind = .backscatter
             verdict.fingerprint = .backscatter
             verdict.confidence = confidence(measure: source.backscatterShare, threshold: config.backscatterShare)
             verdict.evidence = ["\(F.grouped(bucket.count(of: .backscatter))) of \(F.grouped(bucket.probes)) probes are SYN-ACK, RST or ICMP errors: replies to traffic spoofed in this host's name, not probes; threshold \(percent(config.backscatterShare))"] + fingerprintLines
-            return verdict
+            return .verdict(verdict)
         }
         if let targeted = targetedRule(source) {
             verdict.threatClass = .targeted
@@ -45,22 +45,22 @@ struct SourceClassifier {
             if provisional && (targeted.kind == .slowVerticalScan || targeted.kind == .returningRecon) {
                 verdict.confidence *= 0.8
             }
-            return verdict
+            return .verdict(verdict)
         }
         if let institutional = institutionalRule(source) {
             verdict.kind = .institutionalScanner
             verdict.confidence = institutional.confidence
             verdict.evidence = institutional.evidence + fingerprintLines
-            return verdict
+            return .verdict(verdict)
         }
-        if let sweep = sweepShape(source) {
-            verdict.evidence = [sweep + "; no port swept is open here: the same probe every address gets, mass-scanner behaviour"] + fingerprintLines
-        } else {
-            // Its summary (and fingerprint line) are worded from the bucket when a report asks.
-            verdict.deriveEvidence(from: bucket)
+        let highConfidence = source.portCount <= config.sweepMaxPorts && bucket.visits <= 2
+        guard let sweep = sweepShape(source) else {
+            // Quiet: its summary (and fingerprint line) are worded from the bucket when a report asks.
+            return .quiet(highConfidence: highConfidence, fingerprint: verdict.fingerprint)
         }
-        verdict.confidence = source.portCount <= config.sweepMaxPorts && bucket.visits <= 2 ? 0.9 : 0.7
-        return verdict
+        verdict.evidence = [sweep + "; no port swept is open here: the same probe every address gets, mass-scanner behaviour"] + fingerprintLines
+        verdict.confidence = highConfidence ? 0.9 : 0.7
+        return .verdict(verdict)
     }
 
     // MARK: Rules

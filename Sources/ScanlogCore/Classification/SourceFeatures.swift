@@ -1,7 +1,7 @@
 /// The numbers the classifier reads for one source, derived once from its bucket.
 struct SourceFeatures {
     let id: UInt32
-    /// Its bucket (a view of the aggregator's table).
+    /// Its bucket: a view of the aggregator's table (`SourceTable.view`), valid while the classification runs.
     let bucket: SourceBucket
     /// Its ports and target numbers, sorted: made when a rule or a report asks (most sources never need them),
     /// so that the features of a million sources hold no arrays. Packed ports sort as `PortKey`s do.
@@ -21,7 +21,7 @@ struct SourceFeatures {
 
     init(id: UInt32, buckets: SourceTable, allowedTraffic: AllowedTraffic, window: Int64) {
         self.id = id
-        let bucket = buckets[Int(id)]
+        let bucket = buckets.view(Int(id))
         self.bucket = bucket
         let allowed = allowedTraffic.connections(of: id, address: bucket.address)
         // One pass over its ports (no array): open ports it tried, and how many ports are above 10000.

@@ -53,6 +53,12 @@ public struct SourceVerdict: Sendable {
         derivedFrom = bucket
     }
 
+    /// Holds the storage of the bucket its evidence is worded from, for a verdict that is kept (the classifier
+    /// derives from views of the table, `SourceTable.view`).
+    mutating func keepBucket() {
+        derivedFrom = derivedFrom?.owning
+    }
+
     static func derivedEvidence(_ bucket: SourceBucket, fingerprint: Fingerprint?) -> [String] {
         let parts = derivedParts(bucket, fingerprint: fingerprint)
         return [parts.summary.text] + (parts.fingerprint.map { [$0.text] } ?? [])
@@ -74,6 +80,8 @@ public struct SourceVerdict: Sendable {
     enum EvidenceParts {
         case lines([String])
         case derived(BackgroundSummary, FingerprintLine?)
+
+        var isDerived: Bool { if case .derived = self { true } else { false } }
     }
 
     init(sourceID: UInt32, threatClass: ThreatClass, kind: ScanKind, confidence: Double, fingerprint: Fingerprint?, eventID: String?) {
@@ -212,6 +220,15 @@ public struct Event: Sendable {
     public let evidence: [String]
 }
 
+/// What the classifier says of one source: a verdict, or for a quiet background source (most sources) only what
+/// `SourceVerdicts` keeps of one, so that no verdict is made for it.
+enum SourceJudgement {
+    /// A background sweep that no rule singled out and no sweep of this network: confidence 0.9 (`highConfidence`:
+    /// few ports, at most two visits) or 0.7; its evidence is worded from its bucket when a report asks.
+    case quiet(highConfidence: Bool, fingerprint: Fingerprint?)
+    case verdict(SourceVerdict)
+}
+
 /// The verdicts of all sources, by source number (`Classification.sources`); nil for own networks.
 ///
 /// Most sources are quiet background whose evidence is worded from their bucket (`SourceVerdict.derivedFrom`):
@@ -237,12 +254,18 @@ public struct SourceVerdicts: RandomAccessCollection, MutableCollection, Sendabl
         self.table = table
     }
 
-    /// The verdict `verdict(number)` of every source of `table` (nil: not judged). With `parallel`, a large
+    /// The judgement `judge(number)` of every source of `table` (nil: not judged). With `parallel`, a large
     /// table is judged in two halves on two threads, each into verdicts of its own, joined in order after.
-    init(table: SourceTable, parallel: Bool, verdict: @escaping @Sendable (Int) -> SourceVerdict?) {
+    init(table: SourceTable, parallel: Bool, judge: @escaping @Sendable (Int) -> SourceJudgement?) {
         @Sendable func judged(_ range: Range<Int>) -> SourceVerdicts {
             var verdicts = SourceVerdicts(count: table.count, table: table)
-            for index in range { if let judged = verdict(index) { verdicts[index] = judged } }
+            for index in range {
+                switch judge(index) {
+                case nil: break
+                case .quiet(let highConfidence, let fingerprint)?: verdicts.setQuiet(index, highConfidence: highConfidence, fingerprint: fingerprint)
+                case .verdict(let verdict)?: verdicts[index] = verdict
+                }
+            }
             return verdicts
         }
         let count = table.count, middle = count / 2
@@ -260,37 +283,49 @@ public struct SourceVerdicts: RandomAccessCollection, MutableCollection, Sendabl
     public var endIndex: Int { tags.count }
 
     public subscript(position: Int) -> SourceVerdict? {
-        get {
-            let tag = tags[position]
-            if tag == 0 { return nil }
-            if tag == Self.wholeTag { return whole[UInt32(position)] }
-            let code = Int(tag & 0x7F)
-            var verdict = SourceVerdict(
-                sourceID: UInt32(position), threatClass: .background, kind: .backgroundSweep,
-                confidence: tag & Self.high != 0 ? 0.9 : 0.7, fingerprint: code == 0 ? nil : Fingerprint(rawValue: code - 1),
-                eventID: nil)
-            verdict.deriveEvidence(from: table![position])
-            return verdict
-        }
+        get { verdict(position, bucket: { $0[position] }) }
         set {
             let id = UInt32(position)
             if tags[position] == Self.wholeTag { whole[id] = nil }
-            guard let verdict = newValue else {
+            guard var verdict = newValue else {
                 tags[position] = 0
                 return
             }
-            if let bucket = verdict.derivedFrom, let table, bucket.storage === table.storage, bucket.id == id,
+            if let bucket = verdict.derivedFrom, let table, bucket.isIn(table), bucket.id == id,
                 verdict.sourceID == id, verdict.eventID == nil, verdict.lines.isEmpty,
                 verdict.threatClass == .background, verdict.kind == .backgroundSweep,
                 verdict.confidence == 0.9 || verdict.confidence == 0.7
             {
-                tags[position] = Self.compact | (verdict.confidence == 0.9 ? Self.high : 0)
-                    | UInt16(verdict.fingerprint.map { $0.rawValue + 1 } ?? 0)
+                setQuiet(position, highConfidence: verdict.confidence == 0.9, fingerprint: verdict.fingerprint)
             } else {
                 tags[position] = Self.wholeTag
+                verdict.keepBucket()
                 whole[id] = verdict
             }
         }
+    }
+
+    /// Source `position` is quiet background: its verdict is worded from its bucket when asked.
+    private mutating func setQuiet(_ position: Int, highConfidence: Bool, fingerprint: Fingerprint?) {
+        tags[position] = Self.compact | (highConfidence ? Self.high : 0) | UInt16(fingerprint.map { $0.rawValue + 1 } ?? 0)
+    }
+
+    /// The verdict of source `position` as the subscript gives it, its derived evidence read through a view of
+    /// the table (`SourceTable.view`): for report rows, while the analysis lives.
+    func view(_ position: Int) -> SourceVerdict? { verdict(position, bucket: { $0.view(position) }) }
+
+    @inline(__always)
+    private func verdict(_ position: Int, bucket: (SourceTable) -> SourceBucket) -> SourceVerdict? {
+        let tag = tags[position]
+        if tag == 0 { return nil }
+        if tag == Self.wholeTag { return whole[UInt32(position)] }
+        let code = Int(tag & 0x7F)
+        var verdict = SourceVerdict(
+            sourceID: UInt32(position), threatClass: .background, kind: .backgroundSweep,
+            confidence: tag & Self.high != 0 ? 0.9 : 0.7, fingerprint: code == 0 ? nil : Fingerprint(rawValue: code - 1),
+            eventID: nil)
+        verdict.deriveEvidence(from: bucket(table!))
+        return verdict
     }
 
     /// Whether source `position` has a verdict (is not in an own network).

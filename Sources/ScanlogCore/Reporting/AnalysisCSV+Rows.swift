@@ -42,8 +42,8 @@ extension AnalysisCSV {
         let sources = analysis.aggregator.sources
         let classification = analysis.classification
         for id in ids {
-            let bucket = sources[Int(id)]
-            let verdict = classification.verdict(forSource: id)
+            let bucket = sources.view(Int(id))
+            let verdict = classification.sources.view(Int(id))
             cell.appendAddress(bucket.address, to: &out)
             out.append(UInt8(ascii: ","))
             out.appendInteger(bucket.probes)

@@ -59,7 +59,7 @@ extension AnalysisJSON {
         for id in ids {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            let bucket = analysis.aggregator.sources[Int(id)]
+            let bucket = analysis.aggregator.sources.view(Int(id))
             out.append("{\"ip\":\"")
             out.appendAddress(bucket.address)
             out.append("\",\"probes\":")
@@ -79,7 +79,7 @@ extension AnalysisJSON {
             out.appendInteger(bucket.dayCount)
             out.append(",\"retransmissions\":")
             out.appendInteger(bucket.retransmissions)
-            guard let verdict = analysis.classification.verdict(forSource: id) else {
+            guard let verdict = analysis.classification.sources.view(Int(id)) else {
                 out.append(",\"class\":null,\"kind\":null,\"confidence\":null,\"fingerprint\":null,\"evidence\":[],\"event\":null}")
                 continue
             }
