@@ -254,6 +254,43 @@ import ScanlogTestSupport
         #expect(aggregator.ports.byProbes().map(\.key) == ports.map(\.key))
     }
 
+    /// Each case the sort keys cannot order alone, in a table of its own: equal keys (IPv6 addresses sharing
+    /// their top 32 bits), `::x` addresses that sort after IPv4 (a large low half), and counts past the keys'
+    /// limit in the opposite order to their addresses.
+    @Test func reportOrderSettlesWhatTheKeysCannotTell() {
+        var random = SeededGenerator(seed: 41)
+        let sameTopBits = (0..<300).map { _ in IPAddress(high: 0x2001_0db8_0000_0000 | random.next() % 4, low: random.next()) }
+        let zeroTopHalf = (0..<300).map { _ in IPAddress(high: 0, low: random.next() | 1 << 63) }
+        let v4 = (0..<300).map { _ in IPAddress(v4: UInt32(truncatingIfNeeded: random.next())) }
+        let pastLimit = v4.indices.map { index in UInt32(1 << 30) + UInt32(index) }
+        let tables: [(String, [(IPAddress, UInt32)])] = [
+            ("equal keys", (sameTopBits + v4).map { ($0, 1) }),
+            ("zero top half", (zeroTopHalf + v4).shuffled(using: &random).map { ($0, 1) }),
+            ("past the limit", Array(zip(v4.sorted(), pastLimit))),
+        ]
+        for (name, probes) in tables {
+            var aggregator = Aggregator()
+            for (address, count) in probes {
+                var record = FirewallRecord()
+                record.action = .blocked
+                record.direction = .inbound
+                record.source = address
+                record.destination = IPAddress(v4: 0xCB00_7101)
+                record.proto = .tcp
+                record.hasPorts = true
+                record.destinationPort = 22
+                record.repeatCount = count
+                aggregator.count(.record, record: record, where: "test")
+            }
+            let sources = aggregator.sources
+            let expected = (0..<UInt32(sources.count)).sorted { a, b in
+                let (x, y) = (sources[Int(a)], sources[Int(b)])
+                return x.probes != y.probes ? x.probes > y.probes : x.address < y.address
+            }
+            #expect(sources.count == probes.count && sources.numbersByProbes() == expected, "\(name)")
+        }
+    }
+
     /// Dense port numbers: the same number for the same key, none for keys never numbered.
     @Test func portNumbers() {
         var numbers = PortNumbers()

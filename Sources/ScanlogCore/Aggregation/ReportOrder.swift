@@ -4,23 +4,45 @@
 extension SourceTable {
     /// Source numbers in report order: most probes first, ties by address (ascending).
     ///
-    /// Sorts numbers against one 8-byte key per source, read straight from the records (`SourceOrderKey`): one
-    /// integer comparison orders almost every pair; the rest read the full counts and addresses.
+    /// Sorts (key, number) pairs on one 8-byte key per source, read straight from the records
+    /// (`SourceOrderKey`): the keys alone order almost every source. The runs they cannot order are sorted
+    /// again with the full comparison: sources with equal keys, and every source of a count whose run holds an
+    /// IPv6 address with a zero top half, or whose count is past the keys' limit.
     func numbersByProbes() -> [UInt32] {
         let count = storage.count
-        let keys = [SourceOrderKey](unsafeUninitializedCapacity: count) { keys, initialized in
+        var entries = [(key: SourceOrderKey, id: UInt32)](unsafeUninitializedCapacity: count) { entries, initialized in
             for id in 0..<count {
                 let record = storage.recordPointer(id).pointee
                 let probes = record.isWide ? storage.wide[Int(record.port0)].probes : UInt64(record.probes)
-                keys[id] = record.isV6
+                let key = record.isV6
                     ? SourceOrderKey(probes: probes, address: storage.v6Addresses[Int(record.address)])
                     : SourceOrderKey(probes: probes, v4: record.address)
+                entries[id] = (key, UInt32(id))
             }
             initialized = count
         }
-        var numbers = Array(0..<UInt32(count))
-        keys.withUnsafeBufferPointer { keys in
-            numbers.sort { a, b in keys[Int(a)].comesFirst(keys[Int(b)]) ?? comesFirst(a, b) }
+        entries.sort { $0.key.bits < $1.key.bits }
+        var numbers = entries.map(\.id)
+        var start = 0
+        while start < count {
+            // One run of equal counts (as far as the key tells). Class 0 sorts first in its run, so the run's
+            // first key says whether it holds one.
+            let first = entries[start].key
+            var end = start + 1
+            while end < count && entries[end].key.countPart == first.countPart { end += 1 }
+            if first.isPastLimit || first.hasUnorderedAddress {
+                numbers[start..<end].sort(by: comesFirst)
+            } else {
+                // Equal keys (IPv6 addresses with the same top 32 bits) among otherwise ordered ones.
+                var tieStart = start
+                while tieStart < end {
+                    var tieEnd = tieStart + 1
+                    while tieEnd < end && entries[tieEnd].key.bits == entries[tieStart].key.bits { tieEnd += 1 }
+                    if tieEnd - tieStart > 1 { numbers[tieStart..<tieEnd].sort(by: comesFirst) }
+                    tieStart = tieEnd
+                }
+            }
+            start = end
         }
         return numbers
     }
@@ -58,11 +80,12 @@ extension PortTable {
 /// A source's place in report order, in 64 bits: its complemented probe count (30 bits, so that more probes
 /// sort first), an address class (2 bits) and 32 bits of its address. The classes sort as the addresses do:
 /// IPv4 (`::ffff:a.b.c.d`, class 1) before IPv6 with a non-zero top half (class 2, keeping the top 32 bits).
-/// IPv6 with a zero top half (`::1` and the like) is class 0, which always defers to the full comparison.
+/// IPv6 with a zero top half (`::1` and the like) is class 0, which the key cannot place: it may sort on
+/// either side of IPv4.
 struct SourceOrderKey {
-    private let bits: UInt64
+    let bits: UInt64
 
-    /// Counts up to this many are in the key; larger ones defer to the full comparison.
+    /// Counts up to this many are in the key; larger ones share the first count part.
     private static let probeLimit: UInt64 = (1 << 30) - 1
 
     private init(probes: UInt64, addressClass: UInt64, addressBits: UInt32) {
@@ -75,13 +98,10 @@ struct SourceOrderKey {
         self.init(probes: probes, addressClass: address.high == 0 ? 0 : 2, addressBits: UInt32(truncatingIfNeeded: address.high >> 32))
     }
 
-    /// Whether this source comes before `other`, or nil when the keys cannot tell (equal counts with equal
-    /// address bits or class 0, or counts past `probeLimit`).
-    @inline(__always)
-    func comesFirst(_ other: SourceOrderKey) -> Bool? {
-        let (x, y) = (bits, other.bits)
-        if x >> 34 != y >> 34 { return x < y }
-        if x >> 34 == 0 || (x >> 32) & 3 == 0 || (y >> 32) & 3 == 0 || x == y { return nil }
-        return x < y
-    }
+    /// The complemented count: equal for equal counts (and for all counts past the limit).
+    var countPart: UInt64 { bits >> 34 }
+    /// Whether the count is past the limit (the key does not hold it).
+    var isPastLimit: Bool { countPart == 0 }
+    /// Whether the address is of class 0, which the key cannot place among the others.
+    var hasUnorderedAddress: Bool { (bits >> 32) & 3 == 0 }
 }
