@@ -291,6 +291,21 @@ import ScanlogTestSupport
         }
     }
 
+    /// The radix sort agrees with a stable comparison sort: keys spread over all four 16-bit digits, keys that
+    /// share some digits, and many equal keys (whose order must stay as it was).
+    @Test func radixSortIsAStableSort() {
+        var random = SeededGenerator(seed: 7)
+        for size in [0, 1, 2, 17, 5000] {
+            for spread in [UInt64.max, 0xFFFF_0000, 0xF] {
+                let elements = (0..<size).map { index in (key: random.next() & spread, index: index) }
+                var sorted = elements
+                RadixSort.sort(&sorted) { $0.key }
+                let expected = elements.enumerated().sorted { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }.map(\.element)
+                #expect(sorted.map(\.key) == expected.map(\.key) && sorted.map(\.index) == expected.map(\.index), "\(size) \(spread)")
+            }
+        }
+    }
+
     /// Dense port numbers: the same number for the same key, none for keys never numbered.
     @Test func portNumbers() {
         var numbers = PortNumbers()
