@@ -103,6 +103,98 @@ import Testing
         #expect(second.action == .blocked)
     }
 
+    /// The tokenizer reads eight bytes at a time: every token here crosses those words at every offset (the
+    /// prefix grows a byte at a time), tabs and runs of blanks separate some, a key is eight bytes long
+    /// (`HOPLIMIT`), and the last value runs to the end of the text, with nothing after it or with the `]` of
+    /// rsyslog's repeat wrapper right after it (outside the text, so not part of the value).
+    @Test func tokensAcrossWordBoundaries() {
+        let ipv4 = "SRC=198.51.100.7\t \tDST=192.0.2.20 LEN=44 TOS=0x00 PREC=0x00 TTL=241 ID=54321"
+        let ipv6 = "SRC=2001:0db8:0000:0000:0000:0000:0000:0007 DST=2001:db8::20 LEN=44 TC=0 HOPLIMIT=241 FLOWLBL=0"
+        for network in [ipv4, ipv6] {
+            for pad in 0..<16 {
+                let body = "[UFW BLOCK]" + String(repeating: "x", count: pad)
+                    + " IN=eth0\tOUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 \(network) PROTO=TCP SPT=40000"
+                    + " WINDOW=65535 RES=0x00 SYN\tURGP=0 DPT=23"
+                for repeated in [false, true] {
+                    let line = "Nov 22 02:11:03 h kernel: " + (repeated ? "message repeated 3 times: [ \(body)]" : body)
+                    let (outcome, record) = parse(line)
+                    #expect(outcome == .record, "\(pad) \(line)")
+                    #expect(record.source.description == (network == ipv4 ? "198.51.100.7" : "2001:db8::7"))
+                    #expect(record.destination.description == (network == ipv4 ? "192.0.2.20" : "2001:db8::20"))
+                    #expect(record.length == 44 && record.ttl == 241 && record.ipID == (network == ipv4 ? 54321 : nil))
+                    #expect(record.proto == .tcp && record.sourcePort == 40000 && record.destinationPort == 23)
+                    #expect(record.window == 65535 && record.tcpFlags == [.syn] && record.direction == .inbound)
+                    #expect(record.repeatCount == (repeated ? 3 : 1))
+                }
+            }
+        }
+    }
+
+    /// Bytes of 0x80 and above whose low seven bits are a space (0xA0), a tab (0x89) or `=` (0xBD) are none of
+    /// those: `XàSYN` is one unknown word, not a SYN flag, and `DPT\u{BD}80` no second destination port.
+    @Test func highBytesAreNeitherBlanksNorEquals() {
+        var line = Array("Nov 22 02:11:03 h kernel: DROP IN=eth0 OUT= SRC=198.51.100.7 DST=192.0.2.20 LEN=44 TTL=64 ID=1".utf8)
+        line += Array(" PROTO=TCP SPT=40000 DPT=23 WINDOW=512 X".utf8) + [0xA0] + Array("SYN X".utf8) + [0x89]
+        line += Array("FIN DPT".utf8) + [0xBD] + Array("80 URGP=0 ".utf8)
+        var parser = makeParser()
+        var record = FirewallRecord()
+        let outcome = line.withUnsafeBytes { parser.parse($0, into: &record) }
+        #expect(outcome == .record)
+        #expect(record.destinationPort == 23 && record.tcpFlags.isEmpty)
+    }
+
+    /// `token(from:to:)` against a byte-at-a-time reading of the same rule, on every start and end of long keys
+    /// and brackets, and of short random texts of blanks, `=`, `[`, letters and high bytes (the last eight bytes
+    /// of a buffer are read apart).
+    @Test func tokenizerAgreesWithAByteAtATimeReading() {
+        let alphabet: [UInt8] = [0x20, 0x09, 0x3D, 0x5B, 0x41, 0x31, 0xA0, 0x89, 0xBD, 0x00]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func random(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let texts = [Array("HOPLIMIT=64 [SRC=192.0.2.1 [ABCDEFGHI=1\tMACPROTO=0800 INCOMPLETE".utf8)]
+            + (0..<200).map { _ in (0..<random(41)).map { _ in alphabet[random(alphabet.count)] } }
+        for text in texts {
+            text.withUnsafeBytes { bytes in
+                for end in 0...text.count {
+                    for index in 0...end {
+                        let token = bytes.token(from: index, to: end)
+                        let expected = referenceToken(text, from: index, to: end)
+                        #expect(token?.start == expected?.start && token?.equals == expected?.equals
+                            && token?.end == expected?.end && token?.key == expected?.key, "\(text) \(index) \(end)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Skip blanks; up to the first `=` (none in a token that starts with `[`); then to the next blank.
+    private func referenceToken(_ text: [UInt8], from index: Int, to end: Int) -> (start: Int, equals: Int, end: Int, key: UInt64)? {
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        var start = index
+        while start < end, isBlank(text[start]) { start += 1 }
+        guard start < end else { return nil }
+        var position = start
+        var equals = -1
+        if text[start] != 0x5B {
+            while position < end, !isBlank(text[position]) {
+                if text[position] == 0x3D {
+                    equals = position
+                    break
+                }
+                position += 1
+            }
+        }
+        while position < end, !isBlank(text[position]) { position += 1 }
+        var key: UInt64 = 0
+        if equals >= 0, equals - start <= 7 {
+            key = UInt64(equals - start) << 56
+            for offset in 0..<(equals - start) { key |= UInt64(text[start + offset]) << UInt64(8 * offset) }
+        }
+        return (start, equals, position, key)
+    }
+
     @Test(arguments: [
         ("", "IN=eth0 OUT= SRC=1.2.3.4 LEN=40 PROTO=TCP SPT=1 DPT=2", LineOutcome.unparsed(.missingAddress)),
         ("", "IN=eth0 OUT= SRC=1.2.3.400 DST=1.2.3.4 LEN=40 PROTO=TCP SPT=1 DPT=2", .unparsed(.badAddress)),

@@ -72,33 +72,6 @@ extension UnsafeRawBufferPointer {
         return index
     }
 
-    /// The end of the token starting at `index` (the next space or tab, or `end`).
-    @inline(__always)
-    func tokenEnd(from index: Int, to end: Int) -> Int {
-        var index = index
-        while index < end, !ASCII.isSpace(self[index]) { index += 1 }
-        return index
-    }
-
-    /// The same as `tokenEnd`, eight bytes at a time while none of them is below 0x21 (values such as `MAC=`
-    /// run to 40 bytes and more). The test per word is exact: a word passes only when no byte is a space or tab.
-    @inline(__always)
-    func tokenEndScanningWords(from index: Int, to end: Int) -> Int {
-        var index = index
-        while index + 8 <= end {
-            let word = loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            // Some byte below 0x21 (`hasless(x, 0x21)`: no false positives, none missed).
-            if (word &- 0x2121_2121_2121_2121) & ~word & 0x8080_8080_8080_8080 != 0 { break }
-            index += 8
-        }
-        while index < end {
-            let byte = self[index]
-            if byte <= ASCII.space && ASCII.isSpace(byte) { break }
-            index += 1
-        }
-        return index
-    }
-
     /// The bytes in `range` decoded as UTF-8 (invalid sequences repaired), for reporting.
     func string(_ range: Range<Int>) -> String {
         String(decoding: UnsafeRawBufferPointer(rebasing: self[range]), as: UTF8.self)

@@ -121,18 +121,22 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
         var octet: UInt32 = 0
         var digits = 0
         var dots = 0
-        for index in range {
+        var index = range.lowerBound
+        while index < range.upperBound {
             let byte = bytes[index]
-            if ASCII.isDigit(byte) {
-                octet = octet * 10 + UInt32(byte - ASCII.zero)
-                digits += 1
+            index &+= 1
+            let digit = byte &- ASCII.zero
+            if digit < 10 {
+                // At most three digits, each step checked: no overflow.
+                octet = octet &* 10 &+ UInt32(digit)
+                digits &+= 1
                 if digits > 3 || octet > 255 { return nil }
             } else if byte == ASCII.dot {
                 if digits == 0 || dots == 3 { return nil }
                 value = value << 8 | octet
                 octet = 0
                 digits = 0
-                dots += 1
+                dots &+= 1
             } else {
                 return nil
             }

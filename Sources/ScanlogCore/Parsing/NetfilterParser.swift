@@ -38,8 +38,7 @@ public enum NetfilterParser {
 
     private enum Section { case link, network, transport, quoted }
 
-    /// Keys of up to seven bytes as one number (the bytes, little-endian, and the length in the top byte), so a
-    /// key is told apart by one comparison instead of a `memcmp` per candidate.
+    /// Keys as `Token.key` packs them (the bytes, little-endian, and the length in the top byte).
     private enum Key {
         static let IN: UInt64 = 0x0200_0000_0000_4E49
         static let OUT: UInt64 = 0x0300_0000_0054_554F
@@ -55,20 +54,6 @@ public enum NetfilterParser {
         static let WINDOW: UInt64 = 0x0600_574F_444E_4957
         static let TYPE: UInt64 = 0x0400_0000_4550_5954
         static let CODE: UInt64 = 0x0400_0000_4544_4F43
-
-        /// The key at `start` of `length` bytes as above; 0 (no key) when longer than seven bytes.
-        @inline(__always)
-        static func word(_ line: UnsafeRawBufferPointer, _ start: Int, _ length: Int) -> UInt64 {
-            guard length <= 7 else { return 0 }
-            var word = UInt64(length) << 56
-            if start + 8 <= line.count {
-                let mask: UInt64 = (1 << UInt64(8 * length)) &- 1
-                word |= line.loadUnaligned(fromByteOffset: start, as: UInt64.self).littleEndian & mask
-            } else {
-                for index in 0..<length { word |= UInt64(line[start + index]) << UInt64(8 * index) }
-            }
-            return word
-        }
     }
 
     /// Parses from `anchor` to `end` into `record`. Returns nil on success, or why the line is not usable.
@@ -83,35 +68,19 @@ public enum NetfilterParser {
         var quoted = QuotedPacket(source: .unspecified, destination: .unspecified, proto: IPProtocol(number: 0), sourcePort: 0, destinationPort: 0)
         var hasQuote = false
 
-        while position < end {
-            position = line.skipSpaces(from: position, to: end)
-            if position >= end { break }
-            // One pass over the token: up to its first `=` (none for a token that starts with `[`), then to its end.
-            var equals = -1
-            var tokenEnd = position
-            if line[position] != ASCII.openBracket {
-                while tokenEnd < end {
-                    let byte = line[tokenEnd]
-                    if byte == ASCII.equals {
-                        equals = tokenEnd
-                        break
-                    }
-                    if byte <= ASCII.space && ASCII.isSpace(byte) { break }
-                    tokenEnd += 1
-                }
-            }
-            tokenEnd = line.tokenEndScanningWords(from: tokenEnd, to: end)
-            var next = tokenEnd
-            token: do {
+        while let token = line.token(from: position, to: end) {
+            let equals = token.equals
+            // Past the space or tab that ends the token: the next token starts after it.
+            var next = token.end &+ 1
+            fields: do {
                 if equals < 0 {
-                    if let outcome = bareWord(line, position, tokenEnd, end, &section, &next, &record, &quoted, &hasQuote) {
+                    if let outcome = bareWord(line, token.start, token.end, end, &section, &next, &record, &quoted, &hasQuote) {
                         return outcome
                     }
-                    break token
+                    break fields
                 }
-                let value = (equals + 1)..<tokenEnd
-                let keyLength = equals - position
-                let key = Key.word(line, position, keyLength)
+                let value = (equals &+ 1)..<token.end
+                let key = token.key
                 switch section {
                 case .link:
                     if key == Key.IN {
@@ -131,7 +100,7 @@ public enum NetfilterParser {
                         sawDestination = true
                     } else if key == Key.LEN {
                         record.length = UInt16(clamping: line.decimal(value, limit: 65535 + 40) ?? 0)
-                    } else if key == Key.TTL || keyLength == 8 && line.matches("HOPLIMIT", at: position) {
+                    } else if key == Key.TTL || equals &- token.start == 8 && line.matches("HOPLIMIT", at: token.start) {
                         record.ttl = UInt8(clamping: line.decimal(value, limit: 255) ?? 0)
                     } else if key == Key.ID {
                         record.ipID = line.decimal(value, limit: 65535).map { UInt16($0) }

@@ -1,0 +1,123 @@
+/// Tests on eight bytes at once (SWAR): each returns the word with the high bit of every matching byte set and
+/// all other bits clear. The test is exact for every byte, not only "some byte matches" (no borrow runs from one
+/// byte into the next), so `trailingZeroBitCount / 8` of the result is the offset of the first match.
+enum ByteWord {
+    static let highBits: UInt64 = 0x8080_8080_8080_8080
+    static let lowBits: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+
+    /// Space (0x20) or tab (0x09).
+    @inline(__always)
+    static func spacesAndTabs(_ word: UInt64) -> UInt64 {
+        ~((differs(word, from: ASCII.space) & differs(word, from: ASCII.tab)) | word) & highBits
+    }
+
+    /// `=` (0x3D).
+    @inline(__always)
+    static func equalsSigns(_ word: UInt64) -> UInt64 {
+        ~(differs(word, from: ASCII.equals) | word) & highBits
+    }
+
+    /// The high bit of each byte is set when its low seven bits differ from `byte` (below 0x80): their XOR, at
+    /// most 0x7F, plus 0x7F reaches 0x80 exactly when it is not zero, and never carries into the next byte.
+    /// OR-ing the word itself in then also marks the bytes of 0x80 and above.
+    @inline(__always)
+    private static func differs(_ word: UInt64, from byte: UInt8) -> UInt64 {
+        ((word & lowBits) ^ (UInt64(byte) &* 0x0101_0101_0101_0101)) &+ lowBits
+    }
+}
+
+/// A space-separated token, `start..<end`: `KEY=value` when `equals` is its first `=`, a bare word when
+/// `equals` is -1 (as for every token that starts with `[`).
+struct Token {
+    var start: Int
+    var equals: Int
+    var end: Int
+    /// A key of up to seven bytes as one number: its bytes, little-endian, and its length in the top byte, so that
+    /// one comparison tells keys apart. 0 for a longer key and for a bare word.
+    var key: UInt64
+}
+
+extension UnsafeRawBufferPointer {
+    /// The first token at or after `index` (before `end`), or nil when only spaces and tabs are left.
+    ///
+    /// The token's first eight bytes are classified at once (`ByteWord`); they give its first `=`, its key and
+    /// its end, unless the token is longer: then the search goes on eight bytes at a time. The rare cases (no
+    /// `=`, space or tab in the first eight bytes; the last eight bytes of the text) are out of line, which keeps
+    /// this small enough for the optimizer to inline it into the parser's loop.
+    @inline(__always)
+    func token(from index: Int, to end: Int) -> Token? {
+        let start = skipSpaces(from: index, to: end)
+        guard start < end else { return nil }
+        let head = word(at: start, end: end)
+        let spaces = ByteWord.spacesAndTabs(head)
+        // A token that starts with `[` has no key (`[SRC=192.0.2.1` opens an ICMP error's quoted packet).
+        let equalsSigns = UInt8(truncatingIfNeeded: head) == ASCII.openBracket ? 0 : ByteWord.equalsSigns(head)
+        let stops = spaces | equalsSigns
+        guard stops != 0 else { return longToken(from: start, to: end) }
+        var equals = -1
+        var key: UInt64 = 0
+        // The first stop's bit alone: the key's length is its byte offset, and the bits below it cover the key.
+        let firstStop = stops & (0 &- stops)
+        if equalsSigns & firstStop != 0 {
+            let keyLength = firstStop.trailingZeroBitCount &>> 3
+            equals = start &+ keyLength
+            key = UInt64(truncatingIfNeeded: keyLength) &<< 56 | head & ((firstStop &>> 7) &- 1)
+        }
+        // Any space here comes after that first stop.
+        let tokenEnd = spaces != 0
+            ? start &+ spaces.trailingZeroBitCount &>> 3 : Swift.min(self.tokenEnd(from: start &+ 8, to: end), end)
+        return Token(start: start, equals: equals, end: tokenEnd, key: key)
+    }
+
+    /// A token with no `=`, space or tab in its first eight bytes: a key of eight bytes or more (`HOPLIMIT=`,
+    /// packed as 0), or a bare word such as `[SRC=192.0.2.1`.
+    @inline(never)
+    private func longToken(from start: Int, to end: Int) -> Token {
+        let keyEnd = Swift.min(
+            firstIndex(from: start &+ 8, to: end) { ByteWord.spacesAndTabs($0) | ByteWord.equalsSigns($0) }, end)
+        let isKey = keyEnd < end && self[keyEnd] == ASCII.equals && self[start] != ASCII.openBracket
+        return Token(start: start, equals: isKey ? keyEnd : -1, end: tokenEnd(from: keyEnd, to: end), key: 0)
+    }
+
+    /// The end of the token starting at `index` (the next space or tab, or `end`).
+    @inline(__always)
+    func tokenEnd(from index: Int, to end: Int) -> Int {
+        firstIndex(from: index, to: end, where: ByteWord.spacesAndTabs)
+    }
+
+    /// The first index at or after `index` (before `end`) whose byte `matches` marks, eight bytes per step
+    /// (`matches` gets the bytes as a word and returns the high bit of each matching byte, as `ByteWord` does).
+    /// `end` when there is none; `index` when it is not before `end`.
+    @inline(__always)
+    private func firstIndex(from index: Int, to end: Int, where matches: (UInt64) -> UInt64) -> Int {
+        var index = index
+        while index &+ 8 <= end {
+            let marks = matches(loadUnaligned(fromByteOffset: index, as: UInt64.self).littleEndian)
+            if marks != 0 { return index &+ marks.trailingZeroBitCount &>> 3 }
+            index &+= 8
+        }
+        guard index < end else { return index }
+        let marks = matches(word(at: index, end: end))
+        return marks != 0 ? index &+ marks.trailingZeroBitCount &>> 3 : end
+    }
+
+    /// The eight bytes from `index` (before `end`) as one little-endian word, the byte at `index` lowest; bytes
+    /// at and past `end` read as zero, which no `ByteWord` test matches. Reads nothing outside `0..<end`.
+    @inline(__always)
+    func word(at index: Int, end: Int) -> UInt64 {
+        if index &+ 8 <= end { return loadUnaligned(fromByteOffset: index, as: UInt64.self).littleEndian }
+        return lastWord(at: index, end: end)
+    }
+
+    /// `word(at:end:)` within eight bytes of `end`: the last eight bytes before `end` with the ones before
+    /// `index` shifted out (in a buffer shorter than eight bytes, the bytes one by one).
+    @inline(never)
+    private func lastWord(at index: Int, end: Int) -> UInt64 {
+        if end >= 8 {
+            return loadUnaligned(fromByteOffset: end &- 8, as: UInt64.self).littleEndian &>> UInt64(8 &* (index &+ 8 &- end))
+        }
+        var word: UInt64 = 0
+        for offset in 0..<(end - index) { word |= UInt64(self[index + offset]) &<< UInt64(8 &* offset) }
+        return word
+    }
+}
