@@ -4,45 +4,48 @@
 extension SourceTable {
     /// Source numbers in report order: most probes first, ties by address (ascending).
     ///
-    /// Sorts (key, number) pairs on one 8-byte key per source, read straight from the records
-    /// (`SourceOrderKey`): the keys alone order almost every source. The runs they cannot order are sorted
-    /// again with the full comparison: sources with equal keys, and every source of a count whose run holds an
-    /// IPv6 address with a zero top half, or whose count is past the keys' limit.
+    /// Sorts the numbers on one 8-byte key per source, read straight from the records (`SourceOrderKey`): the
+    /// keys alone order almost every source. The runs they cannot order are sorted again with the full
+    /// comparison: sources with equal keys, and every source of a count whose run holds an IPv6 address with a
+    /// zero top half, or whose count is past the keys' limit. 16 bytes a source while sorting: the key, the
+    /// number and the radix sort's second copy of the numbers.
     func numbersByProbes() -> [UInt32] {
         let count = storage.count
-        var entries = [(key: SourceOrderKey, id: UInt32)](unsafeUninitializedCapacity: count) { entries, initialized in
+        let keys = [SourceOrderKey](unsafeUninitializedCapacity: count) { keys, initialized in
             for id in 0..<count {
                 let record = storage.recordPointer(id).pointee
                 let probes = record.isWide ? storage.wide[Int(record.port0)].probes : UInt64(record.probes)
-                let key = record.isV6
+                keys[id] = record.isV6
                     ? SourceOrderKey(probes: probes, address: storage.v6Addresses[Int(record.address)])
                     : SourceOrderKey(probes: probes, v4: record.address)
-                entries[id] = (key, UInt32(id))
             }
             initialized = count
         }
-        RadixSort.sort(&entries) { $0.key.bits }
-        var numbers = entries.map(\.id)
-        var start = 0
-        while start < count {
-            // One run of equal counts (as far as the key tells). Class 0 sorts first in its run, so the run's
-            // first key says whether it holds one.
-            let first = entries[start].key
-            var end = start + 1
-            while end < count && entries[end].key.countPart == first.countPart { end += 1 }
-            if first.isPastLimit || first.hasUnorderedAddress {
-                numbers[start..<end].sort(by: comesFirst)
-            } else {
-                // Equal keys (IPv6 addresses with the same top 32 bits) among otherwise ordered ones.
-                var tieStart = start
-                while tieStart < end {
-                    var tieEnd = tieStart + 1
-                    while tieEnd < end && entries[tieEnd].key.bits == entries[tieStart].key.bits { tieEnd += 1 }
-                    if tieEnd - tieStart > 1 { numbers[tieStart..<tieEnd].sort(by: comesFirst) }
-                    tieStart = tieEnd
+        var numbers = Array(0..<UInt32(count))
+        keys.withUnsafeBufferPointer { keys in
+            RadixSort.sort(&numbers) { keys[Int($0)].bits }
+            var start = 0
+            while start < count {
+                // One run of equal counts (as far as the key tells). Class 0 sorts first in its run, so the run's
+                // first key says whether it holds one.
+                let first = keys[Int(numbers[start])]
+                var end = start + 1
+                while end < count && keys[Int(numbers[end])].countPart == first.countPart { end += 1 }
+                if first.isPastLimit || first.hasUnorderedAddress {
+                    numbers[start..<end].sort(by: comesFirst)
+                } else {
+                    // Equal keys (IPv6 addresses with the same top 32 bits) among otherwise ordered ones.
+                    var tieStart = start
+                    while tieStart < end {
+                        let tie = keys[Int(numbers[tieStart])].bits
+                        var tieEnd = tieStart + 1
+                        while tieEnd < end && keys[Int(numbers[tieEnd])].bits == tie { tieEnd += 1 }
+                        if tieEnd - tieStart > 1 { numbers[tieStart..<tieEnd].sort(by: comesFirst) }
+                        tieStart = tieEnd
+                    }
                 }
+                start = end
             }
-            start = end
         }
         return numbers
     }
@@ -112,13 +115,13 @@ struct SourceOrderKey {
 enum RadixSort {
     static func sort<Element>(_ elements: inout [Element], key: (Element) -> UInt64) {
         let count = elements.count
-        guard count >= 4096 else {
+        guard count >= 4096, count < Int(UInt32.max) else {
             // Few elements: a comparison sort costs less than the histograms (ties keep their order).
             elements = elements.enumerated().sorted { (key($0.element), $0.offset) < (key($1.element), $1.offset) }.map(\.element)
             return
         }
         // All four digit histograms in one pass over the keys.
-        var histograms = [Int](repeating: 0, count: 4 << 16)
+        var histograms = [UInt32](repeating: 0, count: 4 << 16)
         for element in elements {
             let value = key(element)
             for digit in 0..<4 { histograms[digit << 16 | Int(truncatingIfNeeded: value >> UInt64(digit * 16)) & 0xFFFF] += 1 }
@@ -129,8 +132,8 @@ enum RadixSort {
             let shift = UInt64(digit * 16)
             // Skip a digit that every key shares.
             let first = Int(truncatingIfNeeded: key(elements[0]) >> shift) & 0xFFFF
-            if histograms[base + first] == count { continue }
-            var offset = 0
+            if histograms[base + first] == UInt32(count) { continue }
+            var offset: UInt32 = 0
             for bucket in 0..<(1 << 16) {
                 let size = histograms[base + bucket]
                 histograms[base + bucket] = offset
@@ -138,7 +141,7 @@ enum RadixSort {
             }
             for element in elements {
                 let bucket = base + Int(truncatingIfNeeded: key(element) >> shift) & 0xFFFF
-                scratch[histograms[bucket]] = element
+                scratch[Int(histograms[bucket])] = element
                 histograms[bucket] += 1
             }
             swap(&elements, &scratch)
