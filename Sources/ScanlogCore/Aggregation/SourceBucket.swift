@@ -41,7 +41,7 @@ public struct SourceBucket: @unchecked Sendable {
     }
     @inline(__always) private func wideForm(_ record: SourceRecord) -> WideSource { withStorage { $0.wide[Int(record.port0)] } }
     private var wide: WideSource? {
-        return record.isWide ? wideForm(record) : nil
+        record.isWide ? wideForm(record) : nil
     }
 
     public var address: IPAddress {
@@ -49,11 +49,11 @@ public struct SourceBucket: @unchecked Sendable {
     }
     /// Probes, with SYN retransmissions folded into the probe they repeat.
     public var probes: UInt64 {
-        return record.isWide ? wideForm(record).probes : UInt64(record.probes)
+        record.isWide ? wideForm(record).probes : UInt64(record.probes)
     }
     /// Repeats of the previous probe (same target, port and source port within `retransmissionWindow`).
     public var retransmissions: UInt64 {
-        return record.isWide ? wideForm(record).retransmissions : UInt64(record.retransmissions)
+        record.isWide ? wideForm(record).retransmissions : UInt64(record.retransmissions)
     }
     /// Packed `PortKey`s (see `PortKey.packed`).
     public var ports: CompactSet {
@@ -130,7 +130,7 @@ public struct SourceBucket: @unchecked Sendable {
         return set
     }
     public var dayCount: Int {
-        return record.isWide ? wideForm(record).days.count : record.dayMask.nonzeroBitCount
+        record.isWide ? wideForm(record).days.count : record.dayMask.nonzeroBitCount
     }
     public var seen: SeenSpan {
         if record.isWide { return wideForm(record).seen }
@@ -145,14 +145,14 @@ public struct SourceBucket: @unchecked Sendable {
     }
     /// Visits: runs of probes with gaps shorter than `visitGap`.
     public var visits: UInt32 {
-        return record.isWide ? wideForm(record).visits : UInt32(record.visits)
+        record.isWide ? wideForm(record).visits : UInt32(record.visits)
     }
     /// The visit with the most new ports: how many, over how long, against how many targets.
     public var busiestVisitPorts: UInt32 {
-        return record.isWide ? wideForm(record).busiestVisitPorts : UInt32(record.busiestVisitPorts)
+        record.isWide ? wideForm(record).busiestVisitPorts : UInt32(record.busiestVisitPorts)
     }
     public var busiestVisitSeconds: Int64 {
-        return record.isWide ? wideForm(record).busiestVisitSeconds : Int64(record.busiestVisitSeconds)
+        record.isWide ? wideForm(record).busiestVisitSeconds : Int64(record.busiestVisitSeconds)
     }
     /// Fingerprint counts, indexed by `Fingerprint.rawValue`.
     public var fingerprintCounts: SIMD8<UInt32> {
@@ -164,10 +164,10 @@ public struct SourceBucket: @unchecked Sendable {
     }
 
     public var portCount: Int {
-        return record.isWide ? wideForm(record).portCount : Int(record.portCount)
+        record.isWide ? wideForm(record).portCount : Int(record.portCount)
     }
     public var targetCount: Int {
-        return record.isWide ? wideForm(record).targetCount : Int(record.targetCount)
+        record.isWide ? wideForm(record).targetCount : Int(record.targetCount)
     }
 
     /// The most probes on a single port (among the first four ports it tried).
