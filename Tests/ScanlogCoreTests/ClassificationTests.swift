@@ -95,7 +95,7 @@ extension Analysis {
         do {
             let analysis = log.analyze()
             var verdicts = analysis.classification.sources
-            let quiet = try #require(verdicts.indices.first { verdicts[$0]?.evidenceParts.isDerived == true })
+            let quiet = try #require(verdicts.indices.first { verdicts[$0]?.derivedFrom != nil })
             // A view's verdict, changed so that it is stored whole: it must take a counted bucket along.
             var changed = try #require(verdicts.view(quiet))
             #expect(changed.derivedFrom?.keepsStorage == false)

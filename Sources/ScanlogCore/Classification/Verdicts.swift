@@ -80,8 +80,6 @@ public struct SourceVerdict: Sendable {
     enum EvidenceParts {
         case lines([String])
         case derived(BackgroundSummary, FingerprintLine?)
-
-        var isDerived: Bool { if case .derived = self { true } else { false } }
     }
 
     init(sourceID: UInt32, threatClass: ThreatClass, kind: ScanKind, confidence: Double, fingerprint: Fingerprint?, eventID: String?) {
