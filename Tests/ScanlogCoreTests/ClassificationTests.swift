@@ -111,6 +111,66 @@ extension Analysis {
         #expect(kept.map(\.evidence) == words && words[0] == words[1] && !words[0].isEmpty)
     }
 
+    /// `SourceClassifier.judge` skips the features of a source only when `classify` would find it quiet with the
+    /// same confidence and fingerprint: checked on every source of the fixtures, the shared corpus when present,
+    /// and a scenario with every kind of source, under the default thresholds and under thresholds so low that
+    /// small sources take every rule.
+    @Test func sourcesJudgedAtAGlanceAreQuietWhenClassified() throws {
+        var analyses: [Analysis] = [CompactVerdictTests.analysis()]
+        var log = ScenarioLog()
+        log.noise(count: 300, days: 4, targets: (20..<30).map { "192.0.2.\($0)" })
+        for day in 0..<4 { for port in [22, 23] { log.probe(Int64(day * 86400 + port), src: "198.51.100.20", dpt: port) } }
+        for index in 0..<40 { log.probe(3600 + Int64(index), src: "198.51.100.30", dpt: 3389, spt: 42000 + index) }
+        for index in 0..<10 { log.probe(600 + Int64(index), src: "198.51.100.40", dst: "192.0.2.\(20 + index)", dpt: 445) }
+        for index in 0..<5 { log.probe(900 + Int64(index), src: "198.51.100.50", dpt: 80, flags: "ACK RST") }
+        analyses.append(log.analyze())
+        // Each capture's logs as one analysis (one host's local addresses), and the shared corpus as another.
+        var logSets: [[URL]] = []
+        let captures = TestPaths.fixtures.appendingPathComponent("captures")
+        for folder in ["demo", "nftables", "rfc3339", "ufw-high", "ufw-traditional"] {
+            let directory = captures.appendingPathComponent(folder)
+            logSets.append(try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil))
+        }
+        if let shared = TestPaths.shared {
+            let corpus = shared.appendingPathComponent("corpus")
+            logSets.append(try FileManager.default.contentsOfDirectory(at: corpus, includingPropertiesForKeys: nil).filter { $0.pathExtension != "md" })
+        } else {
+            print("sourcesJudgedAtAGlanceAreQuietWhenClassified: ../shared/corpus not found, checking the fixtures and scenarios only")
+        }
+        var options = AnalysisOptions()
+        options.year = 2025
+        for logs in logSets { analyses.append(Analysis.run(logs.map { InputSpec(path: $0.path) }, options: options)) }
+
+        var eager = ClassifierConfig()
+        (eager.verticalPorts, eager.slowVerticalPorts, eager.hammeringProbes, eager.returningDays) = (2, 2, 2, 1)
+        (eager.sweepTargets, eager.institutionalPorts, eager.institutionalDays, eager.backscatterShare) = (1, 2, 1, 0.3)
+        var glanced = 0, classified = 0
+        for analysis in analyses {
+            let aggregator = analysis.aggregator
+            let allowed = AllowedTraffic(aggregator)
+            for config in [ClassifierConfig(), eager] {
+                let classifier = SourceClassifier(config: config, aggregator: aggregator, localAddresses: aggregator.targets.count, provisional: false)
+                for id in aggregator.sources.indices {
+                    let features = SourceFeatures(id: UInt32(id), buckets: aggregator.sources, allowedTraffic: allowed, window: config.verticalWindowSeconds)
+                    guard !classifier.mayHoldARule(features.bucket) else {
+                        classified += 1
+                        continue
+                    }
+                    glanced += 1
+                    guard case .quiet(let highConfidence, let fingerprint) = classifier.classify(features) else {
+                        Issue.record("source \(features.bucket.address) judged quiet at a glance, but a rule holds")
+                        continue
+                    }
+                    #expect(highConfidence == (features.portCount <= config.sweepMaxPorts && features.bucket.visits <= 2))
+                    #expect(fingerprint == features.bucket.dominantFingerprint)
+                }
+            }
+        }
+        // Both paths were taken, many times.
+        #expect(glanced > 1000)
+        #expect(classified > 100)
+    }
+
     @Test func fastVerticalScanIsTargetedWithEvidence() throws {
         var log = ScenarioLog()
         log.noise(count: 300, days: 2)

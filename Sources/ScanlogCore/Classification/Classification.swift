@@ -44,8 +44,9 @@ public struct Classification: Sendable {
         }
         let classifier = SourceClassifier(config: config, aggregator: aggregator, localAddresses: aggregator.targets.count, provisional: result.provisional)
         result.sources = SourceVerdicts(table: table, parallel: parallel) { index in
-            if config.ownNetworks.contains(where: { $0.contains(table.view(index).address) }) { return nil }
-            return classifier.classify(features(UInt32(index)))
+            let bucket = table.view(index)
+            if config.ownNetworks.contains(where: { $0.contains(bucket.address) }) { return nil }
+            return classifier.judge(UInt32(index), bucket: bucket, features: features)
         }
         result.ownSources = table.count - result.sources.judgedCount
         let verdicts = result.sources

@@ -10,6 +10,34 @@ struct SourceClassifier {
 
     typealias F = TextFormatting
 
+    /// Judges source `id`, making its features (`features`) only when a rule could hold: most sources of a
+    /// large log (a probe or two on a port or two) fail a condition of every rule on their bucket's plain
+    /// counts, and are quiet without the work of features.
+    func judge(_ id: UInt32, bucket: SourceBucket, features: (UInt32) -> SourceFeatures) -> SourceJudgement {
+        mayHoldARule(bucket) ? classify(features(id)) : quiet(bucket)
+    }
+
+    /// False only when every rule of `classify` (and its sweep shape) fails on a condition read from the bucket
+    /// alone; true otherwise, and then `classify` decides.
+    func mayHoldARule(_ bucket: SourceBucket) -> Bool {
+        let ports = bucket.portCount, targets = bucket.targetCount
+        if !config.knownScanners.isEmpty || SourceFeatures.backscatterShare(bucket) >= config.backscatterShare { return true }
+        // Fast vertical and hammering read the bucket alone; the other rules need more ports, days or targets.
+        if targets <= config.slowVerticalMaxTargets,
+            Double(config.verticalPorts) <= SourceFeatures.busiestRate(bucket, window: config.verticalWindowSeconds)
+        {
+            return true
+        }
+        if isHammering(bucket) || isSweepShaped(targets: targets, ports: ports) { return true }
+        if ports >= config.slowVerticalPorts || ports >= config.institutionalPorts || bucket.dayCount >= config.returningDays { return true }
+        return localAddresses >= 2 && targets == localAddresses && ports >= Self.institutionalAliasPorts
+    }
+
+    /// A background source that no rule singled out and no sweep shape: worded from its bucket when a report asks.
+    private func quiet(_ bucket: SourceBucket) -> SourceJudgement {
+        .quiet(highConfidence: bucket.portCount <= config.sweepMaxPorts && bucket.visits <= 2, fingerprint: bucket.dominantFingerprint)
+    }
+
     func classify(_ source: SourceFeatures) -> SourceJudgement {
         let bucket = source.bucket
         var verdict = SourceVerdict(
@@ -54,10 +82,7 @@ struct SourceClassifier {
             return .verdict(verdict)
         }
         let highConfidence = source.portCount <= config.sweepMaxPorts && bucket.visits <= 2
-        guard let sweep = sweepShape(source) else {
-            // Quiet: its summary (and fingerprint line) are worded from the bucket when a report asks.
-            return .quiet(highConfidence: highConfidence, fingerprint: verdict.fingerprint)
-        }
+        guard let sweep = sweepShape(source) else { return quiet(bucket) }
         verdict.evidence = [sweep + "; no port swept is open here: the same probe every address gets, mass-scanner behaviour"] + fingerprintLines
         verdict.confidence = highConfidence ? 0.9 : 0.7
         return .verdict(verdict)
@@ -80,7 +105,7 @@ struct SourceClassifier {
             return (.verticalScan, confidence(measure: source.busiestRate, threshold: Double(config.verticalPorts)), lines)
         }
         // Service hammering: one service over and over.
-        if source.portCount <= config.hammeringMaxPorts, bucket.maxProbesOnOnePort >= UInt64(config.hammeringProbes) {
+        if isHammering(bucket) {
             let port = source.ports.first.map(\.description) ?? "?"
             var evidence = "\(F.grouped(bucket.maxProbesOnOnePort)) probes on \(port) of \(target)"
             if source.spanSeconds > 0 { evidence += " over \(F.duration(seconds: source.spanSeconds))" }
@@ -130,17 +155,28 @@ struct SourceClassifier {
 
     /// A sweep across the local network on few ports, described; nil when the source is not sweep-shaped.
     func sweepShape(_ source: SourceFeatures) -> String? {
-        guard localAddresses >= config.sweepTargets, source.targetCount >= config.sweepTargets,
-            Double(source.targetCount) >= config.sweepTargetShare * Double(localAddresses),
-            source.portCount <= config.sweepMaxPorts
-        else { return nil }
+        guard isSweepShaped(targets: source.targetCount, ports: source.portCount) else { return nil }
         return "\(list(source.ports)) on \(source.targetCount) of \(localAddresses) local addresses in \(F.duration(seconds: source.spanSeconds)); threshold \(config.sweepTargets) addresses and \(percent(config.sweepTargetShare)) of the network"
     }
+
+    /// Few ports on many local addresses: at least `sweepTargets` of them and `sweepTargetShare` of the network.
+    private func isSweepShaped(targets: Int, ports: Int) -> Bool {
+        localAddresses >= config.sweepTargets && targets >= config.sweepTargets
+            && Double(targets) >= config.sweepTargetShare * Double(localAddresses) && ports <= config.sweepMaxPorts
+    }
+
+    /// One service over and over: few ports, and at least `hammeringProbes` probes on one of them.
+    private func isHammering(_ bucket: SourceBucket) -> Bool {
+        bucket.portCount <= config.hammeringMaxPorts && bucket.maxProbesOnOnePort >= UInt64(config.hammeringProbes)
+    }
+
+    /// Ports an institutional scanner takes on every local address alike, at the least.
+    private static let institutionalAliasPorts = 5
 
     private func institutionalRule(_ source: SourceFeatures) -> Finding? {
         let bucket = source.bucket
         // Many ports on every local address alike: it scans the internet, not this host.
-        if localAddresses >= 2, source.targetCount == localAddresses, source.portCount >= 5 {
+        if localAddresses >= 2, source.targetCount == localAddresses, source.portCount >= Self.institutionalAliasPorts {
             let perTarget = Double(source.portCount) / Double(localAddresses)
             return (.institutionalScanner, confidence(measure: Double(localAddresses), threshold: 2),
                     ["\(F.grouped(source.portCount)) ports on all \(localAddresses) local addresses alike (about \(rate(perTarget)) each) over \(F.duration(seconds: source.spanSeconds)), never faster than \(Int(source.busiestRate.rounded())) in \(F.duration(seconds: config.verticalWindowSeconds)): scanning address space, not singling out a host"])

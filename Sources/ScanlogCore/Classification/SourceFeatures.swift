@@ -43,13 +43,18 @@ struct SourceFeatures {
         highPortShare = withPorts == 0 ? 0 : Double(high) / Double(withPorts)
         backscatterShare = Self.backscatterShare(bucket)
         spanSeconds = bucket.seen.seconds
-        busiestRate = Double(bucket.busiestVisitPorts) * Double(window) / Double(max(bucket.busiestVisitSeconds, window))
+        busiestRate = Self.busiestRate(bucket, window: window)
     }
 
     var probes: UInt64 { bucket.probes }
     var portCount: Int { bucket.portCount }
     var targetCount: Int { bucket.targetCount }
     var days: Int { bucket.dayCount }
+
+    /// Ports per `window` seconds in the bucket's busiest visit.
+    static func busiestRate(_ bucket: SourceBucket, window: Int64) -> Double {
+        Double(bucket.busiestVisitPorts) * Double(window) / Double(max(bucket.busiestVisitSeconds, window))
+    }
 
     /// Share of its probes that are backscatter (replies to spoofed traffic).
     static func backscatterShare(_ bucket: SourceBucket) -> Double {
