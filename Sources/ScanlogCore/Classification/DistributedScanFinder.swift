@@ -20,18 +20,19 @@ struct DistributedScanFinder {
     /// Drops members whose ports are more than `distributedMaxOverlap` shared with the other members, all at
     /// once and at most three times over (each pass is linear in the members' ports).
     func withoutOverlappingMembers(_ members: [SourceFeatures]) -> [SourceFeatures] {
-        var kept = members
+        // Each member's ports, made once (`SourceFeatures.ports` sorts them at every call).
+        var kept = members.map { (member: $0, ports: $0.bucket.sortedPorts) }
         for _ in 0..<3 where kept.count >= config.distributedSources {
             var counts: [UInt32: Int] = [:]
-            for member in kept { for port in member.ports { counts[port.packed, default: 0] += 1 } }
+            for member in kept { for port in member.ports { counts[port, default: 0] += 1 } }
             let before = kept.count
             kept.removeAll { member in
-                let shared = member.ports.filter { counts[$0.packed]! > 1 }.count
-                return Double(shared) > config.distributedMaxOverlap * Double(max(member.portCount, 1))
+                let shared = member.ports.reduce(0) { counts[$1]! > 1 ? $0 + 1 : $0 }
+                return Double(shared) > config.distributedMaxOverlap * Double(max(member.member.portCount, 1))
             }
             if kept.count == before { break }
         }
-        return kept
+        return kept.map(\.member)
     }
 
     /// Groups among the judged sources of `table` (`isJudged`); `features` makes a source's features (only
@@ -45,12 +46,15 @@ struct DistributedScanFinder {
         }
         var keyed: [NetworkMember] = []
         keyed.reserveCapacity(table.indices.reduce(0) { isJudged($1) && isCandidate(table.view($1)) ? $0 + 1 : $0 })
+        // Candidates with ten ports or more, in number order, for the second pass below.
+        var scatteredCandidates: [UInt32] = []
         for index in table.indices where isJudged(index) {
             let bucket = table.view(index)
             guard isCandidate(bucket) else { continue }
             let tool = UInt8(bucket.dominantFingerprint.map { $0.rawValue + 1 } ?? 0)
             keyed.append(NetworkMember(network: NetworkMember.network(of: bucket.address), small: tool,
                                        value: bucket.lowestTargetID!, id: UInt32(index)))
+            if bucket.portCount >= 10 { scatteredCandidates.append(UInt32(index)) }
         }
         keyed.sort()
         var candidates: [String: [SourceFeatures]] = [:]
@@ -68,11 +72,10 @@ struct DistributedScanFinder {
         // the ports (single probes of noise can never form a group this way).
         let grouped = Set(groups.flatMap { $0.members.map(\.id) })
         var byTool: [String: [UInt32]] = [:]
-        for index in table.indices where isJudged(index) && !grouped.contains(UInt32(index)) {
-            let bucket = table.view(index)
-            guard bucket.targetCount == 1 && bucket.portCount >= 10 && SourceFeatures.backscatterShare(bucket) < 0.5 else { continue }
+        for id in scatteredCandidates where !grouped.contains(id) {
+            let bucket = table.view(Int(id))
             let tool = bucket.dominantFingerprint?.name ?? "none"
-            byTool["any|\(bucket.lowestTargetID!)|\(tool)", default: []].append(UInt32(index))
+            byTool["any|\(bucket.lowestTargetID!)|\(tool)", default: []].append(id)
         }
         var scattered: [String: [SourceFeatures]] = [:]
         for (key, ids) in byTool where ids.count >= config.distributedSources { scattered[key] = ids.map(features) }
