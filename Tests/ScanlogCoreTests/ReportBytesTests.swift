@@ -72,6 +72,9 @@ import ScanlogTestSupport
                 times.append(time, fractional: fractional, to: &buffer)
                 #expect(String(decoding: buffer.array, as: UTF8.self) == time.rfc3339(fractional: fractional))
             }
+            var cell = ByteBuffer()
+            cell.write(atMost: RFC3339Bytes.maximumLength + 1) { times.putCSVCell(time, to: &$0) }
+            #expect(String(decoding: cell.array, as: UTF8.self) == Self.referenceCSVCell(time.rfc3339()))
         }
     }
 
@@ -163,6 +166,27 @@ import ScanlogTestSupport
         #expect(PortVerdicts.Tally(judged: 3, targeted: 2, kinds: 1 << slow).verdict == .mixed)
     }
 
+    /// The summary worded through a cursor, against the words of the `String` code it replaced (port keys by
+    /// their `description`).
+    @Test func backgroundSummaryMatchesItsWordsFromDescriptions() {
+        var generator = SeededGenerator(seed: 29)
+        let protocols: [IPProtocol] = [.tcp, .udp, .icmp, .icmpv6, IPProtocol(number: 47), IPProtocol(number: 132), IPProtocol(number: 253)]
+        for round in 0..<3000 {
+            let count = round < 10 ? round : Int.random(in: 0...6, using: &generator)
+            let ports = (0..<count).map { _ in
+                PortKey(proto: protocols.randomElement(using: &generator)!,
+                        number: Bool.random(using: &generator) ? UInt16.random(in: 0...65535, using: &generator) : nil)
+            }.sorted()
+            let probes = round == 0 ? 0 : UInt64.random(in: 0...UInt64(1) << UInt64.random(in: 0...63, using: &generator), using: &generator)
+            let visits = UInt32.random(in: 0...5000, using: &generator), days = Int.random(in: 0...40, using: &generator)
+            let summary = BackgroundSummary(probes: probes, ports: ports, visits: visits, days: days)
+            let shown = ports.prefix(3).map(\.description).joined(separator: ", ") + (ports.count > 3 ? ", ..." : "")
+            let expected = "\(TextFormatting.grouped(probes)) probe(s) on \(ports.count) port(s) (\(shown)) in \(visits) visit(s)"
+                + (days > 1 ? " on \(days) days" : "") + "; below every targeting threshold"
+            #expect(summary.text == expected)
+        }
+    }
+
     @Test func backgroundSummaryQuotedAsItsJSONString() {
         var generator = SeededGenerator(seed: 17)
         let protocols: [IPProtocol] = [.tcp, .udp, .icmp, .icmpv6, IPProtocol(number: 47), IPProtocol(number: 132)]
@@ -208,6 +232,12 @@ import ScanlogTestSupport
         let pieces = ["a", ",", "\"", "\n", "\r", "\r\n", "é", "\u{301}", "=", "-", "\t", " ", "\u{600}", "😀"]
         for _ in 0..<3000 {
             cells.append((0..<Int.random(in: 1...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined())
+        }
+        // Longer cells, mostly plain, for the test of eight bytes at a time.
+        for _ in 0..<3000 {
+            cells.append((0..<Int.random(in: 6...40, using: &generator)).map { _ in
+                Int.random(in: 0..<4, using: &generator) == 0 ? pieces.randomElement(using: &generator)! : "x"
+            }.joined())
         }
         for cell in cells {
             var buffer = ByteBuffer()

@@ -64,7 +64,7 @@ public struct SourceVerdict: Sendable {
         return [parts.summary.text] + (parts.fingerprint.map { [$0.text] } ?? [])
     }
 
-    private static func derivedParts(_ bucket: SourceBucket, fingerprint: Fingerprint?) -> (summary: BackgroundSummary, fingerprint: FingerprintLine?) {
+    static func derivedParts(_ bucket: SourceBucket, fingerprint: Fingerprint?) -> (summary: BackgroundSummary, fingerprint: FingerprintLine?) {
         guard let fingerprint, fingerprint != .backscatter else { return (BackgroundSummary(bucket), nil) }
         return (BackgroundSummary(bucket), FingerprintLine(fingerprint, bucket: bucket))
     }
@@ -159,10 +159,12 @@ public struct PortVerdicts: Sendable {
 
         /// `text`'s bytes; digits and kind names, nothing to escape in JSON or CSV text.
         func appendText(to out: inout ByteBuffer) {
-            out.appendGroupedDecimal(UInt64(targeted))
-            out.append(" of ")
-            out.appendGroupedDecimal(UInt64(judged))
-            out.append(" sources targeted")
+            out.write(atMost: 2 * TextFormatting.groupedMaximumLength + 21) { text in
+                text.putGroupedDecimal(UInt64(targeted))
+                text.put(" of ")
+                text.putGroupedDecimal(UInt64(judged))
+                text.put(" sources targeted")
+            }
             guard kinds != 0 else { return }
             let kinds = ScanKind.allCases
             let seen = kinds.indices.filter { self.kinds & (1 << UInt32($0)) != 0 }.map { kinds[$0].rawValue }
@@ -324,6 +326,15 @@ public struct SourceVerdicts: RandomAccessCollection, MutableCollection, Sendabl
             eventID: nil)
         verdict.deriveEvidence(from: bucket(table!))
         return verdict
+    }
+
+    /// Whether source `position` is quiet background (`SourceJudgement.quiet`), with what its verdict is made
+    /// of: for report rows, which word a quiet verdict without making it (`view` makes it).
+    func quietJudgement(_ position: Int) -> (highConfidence: Bool, fingerprint: Fingerprint?)? {
+        let tag = tags[position]
+        if tag & Self.compact == 0 { return nil }
+        let code = Int(tag & 0x7F)
+        return (tag & Self.high != 0, code == 0 ? nil : Fingerprint(rawValue: code - 1))
     }
 
     /// Whether source `position` has a verdict (is not in an own network).

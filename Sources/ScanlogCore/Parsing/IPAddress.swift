@@ -50,33 +50,50 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
             count += 1
         }
         if isIPv4 {
-            let value = v4Value
-            var shift: UInt32 = 24
-            while true {
-                let octet = (value >> shift) & 0xFF
-                if octet >= 100 { put(0x30 &+ UInt8(octet / 100)) }
-                if octet >= 10 { put(0x30 &+ UInt8(octet / 10 % 10)) }
-                put(0x30 &+ UInt8(octet % 10))
-                if shift == 0 { return count }
-                put(0x2E)
-                shift -= 8
+            // Each octet's digits and a dot as one word, stored whole; the count keeps its digits and the dot.
+            var cursor = UnsafeMutableRawPointer(buffer)
+            @inline(__always) func octet(_ value: UInt32, dot: Bool) {
+                let hundreds = value / 100
+                let rest = value &- hundreds &* 100
+                let tens = rest / 10
+                let ones = rest &- tens &* 10
+                let word: UInt32, digits: Int
+                if value >= 100 {
+                    word = (0x30 &+ hundreds) | (0x30 &+ tens) << 8 | (0x30 &+ ones) << 16 | 0x2E << 24
+                    digits = 3
+                } else if value >= 10 {
+                    word = (0x30 &+ tens) | (0x30 &+ ones) << 8 | 0x2E << 16
+                    digits = 2
+                } else {
+                    word = (0x30 &+ ones) | 0x2E << 8
+                    digits = 1
+                }
+                cursor.storeBytes(of: word.littleEndian, as: UInt32.self)
+                cursor += dot ? digits &+ 1 : digits
             }
+            let value = v4Value
+            octet(value >> 24, dot: true)
+            octet(value >> 16 & 0xFF, dot: true)
+            octet(value >> 8 & 0xFF, dot: true)
+            octet(value & 0xFF, dot: false)
+            return cursor - UnsafeMutableRawPointer(buffer)
         }
         @inline(__always) func group(_ index: Int) -> UInt16 {
             let word = index < 4 ? high : low
             return UInt16(truncatingIfNeeded: word >> (UInt64(3 - index % 4) * 16))
         }
+        // Bit i: group i is zero.
+        var zeros = 0
+        for index in 0..<8 where group(index) == 0 { zeros |= 1 << index }
         // The longest run of two or more zero groups becomes "::" (the first such run on a tie).
-        var bestStart = -1, bestLength = 0, runStart = -1
-        for index in 0...8 {
-            if index < 8 && group(index) == 0 {
-                if runStart < 0 { runStart = index }
-            } else if runStart >= 0 {
-                if index - runStart > bestLength { bestStart = runStart; bestLength = index - runStart }
-                runStart = -1
-            }
+        var bestStart = -1, bestLength = 1, runStart = 0
+        while zeros >> runStart != 0 {
+            runStart += (zeros >> runStart).trailingZeroBitCount
+            let length = (~(zeros >> runStart)).trailingZeroBitCount
+            if length > bestLength { bestStart = runStart; bestLength = length }
+            runStart += length
         }
-        if bestLength < 2 { bestStart = -1 }
+        if bestStart < 0 { bestLength = 0 }
         var index = 0
         while index < 8 {
             if index == bestStart {
@@ -85,15 +102,18 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
                 index += bestLength
                 continue
             }
-            if count > 0 && buffer[count - 1] != 0x3A { put(0x3A) }
+            // A colon between groups, none right after "::".
+            if index > 0 && index != bestStart + bestLength { put(0x3A) }
+            // The group's four hex digits in one word, highest first in memory; stored from its highest digit
+            // that is not zero (its last one for zero).
             let value = group(index)
-            var shift = 12
-            while shift > 0 && (value >> UInt16(shift)) == 0 { shift -= 4 }
-            while shift >= 0 {
-                let nibble = UInt8((value >> UInt16(shift)) & 0xF)
-                put(nibble < 10 ? 0x30 &+ nibble : 0x57 &+ nibble)
-                shift -= 4
-            }
+            let x = UInt32(value)
+            let nibbles = x >> 12 | (x >> 8 & 0xF) << 8 | (x >> 4 & 0xF) << 16 | (x & 0xF) << 24
+            let letters = (nibbles &+ 0x0606_0606) >> 4 & 0x0101_0101
+            let text = nibbles &+ 0x3030_3030 &+ letters &* 0x27
+            let digits = max(1, (19 - value.leadingZeroBitCount) / 4)
+            UnsafeMutableRawPointer(buffer + count).storeBytes(of: (text >> UInt32(8 * (4 - digits))).littleEndian, as: UInt32.self)
+            count += digits
             index += 1
         }
         return count

@@ -27,10 +27,14 @@ extension BackgroundSummary {
         out.append(UInt8(ascii: "\""))
     }
 
+    /// The most bytes `putText` writes: 26 for the probes, 20 for the port count, 3 ports of 20 and the words.
+    static let maximumTextLength = 256
+
     /// `text` written straight into `out`, word for word as `text` words it (a test compares the two).
     /// The words come from literals without anything to escape, from digits and from protocol names: only the
     /// names are escaped for JSON when `escapingForJSON`.
     func appendText(to out: inout ByteBuffer, escapingForJSON: Bool) {
+        if out.writeIfAble(atMost: Self.maximumTextLength, { putText(to: &$0) }) { return }
         out.appendGroupedDecimal(probes)
         out.append(" probe(s) on ")
         out.appendDecimal(UInt64(portCount))
@@ -46,6 +50,50 @@ extension BackgroundSummary {
                 out.appendName(key.description, escapingForJSON: escapingForJSON)
             }
         }
+        appendEnd(to: &out)
+    }
+
+    /// `text` through a cursor with room for `maximumTextLength` bytes, when the names of its ports are in
+    /// `ProtocolNameBytes` (nothing to escape; every name today); false otherwise.
+    @inline(__always)
+    func putText(to out: inout ByteCursor) -> Bool {
+        out.putGroupedDecimal(probes)
+        out.put(" probe(s) on ")
+        out.putDecimal(UInt64(portCount))
+        out.put(" port(s) (")
+        let ports = firstPorts
+        for index in 0..<min(portCount, 3) {
+            if index > 0 { out.put(", ") }
+            // `key.description`.
+            let key = PortKey(packed: ports[index])
+            if let number = key.number {
+                if key.proto.isICMP {
+                    guard out.putProtocolName(key.proto) else { return false }
+                    out.put(" type ")
+                    out.putDecimal(UInt64(number))
+                } else {
+                    out.putDecimal(UInt64(number))
+                    out.put(UInt8(ascii: "/"))
+                    guard out.putProtocolName(key.proto) else { return false }
+                }
+            } else {
+                guard out.putProtocolName(key.proto) else { return false }
+            }
+        }
+        if portCount > 3 { out.put(", ...") }
+        out.put(") in ")
+        out.putDecimal(UInt64(visits))
+        if days > 1 {
+            out.put(" visit(s) on ")
+            out.putDecimal(UInt64(days))
+            out.put(" days; below every targeting threshold")
+        } else {
+            out.put(" visit(s); below every targeting threshold")
+        }
+        return true
+    }
+
+    private func appendEnd(to out: inout ByteBuffer) {
         if portCount > 3 { out.append(", ...") }
         out.append(") in ")
         out.appendDecimal(UInt64(visits))
@@ -62,8 +110,7 @@ extension BackgroundSummary {
 extension ByteBuffer {
     /// `1,234,567` (`TextFormatting.grouped`).
     mutating func appendGroupedDecimal(_ value: UInt64) {
-        let start = reserve(TextFormatting.groupedMaximumLength)
-        advance(by: TextFormatting.writeGrouped(value, to: start))
+        write(atMost: TextFormatting.groupedMaximumLength) { $0.putGroupedDecimal(value) }
     }
 
     @inline(__always)

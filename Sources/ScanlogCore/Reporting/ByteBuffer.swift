@@ -102,21 +102,29 @@ struct ByteBuffer {
     /// `value` in decimal, as `String(value)` writes it.
     @inline(__always)
     mutating func appendDecimal(_ value: UInt64) {
-        var digits = 1
-        var rest = value
-        while rest >= 10_000 {
-            rest /= 10_000
-            digits &+= 4
-        }
-        if rest >= 100 { digits &+= rest >= 1000 ? 3 : 2 } else if rest >= 10 { digits &+= 1 }
-        var cursor = reserve(digits) + digits
-        var remaining = value
-        repeat {
-            cursor -= 1
-            cursor.pointee = 0x30 &+ UInt8(truncatingIfNeeded: remaining % 10)
-            remaining /= 10
-        } while remaining != 0
-        count &+= digits
+        write(atMost: 20) { $0.putDecimal(value) }
+    }
+
+    /// Room for `extra` bytes that `body` writes through a cursor (at most `extra` of them): one capacity test
+    /// for all of them. Counts what `body` wrote.
+    @inline(__always)
+    mutating func write<Result>(atMost extra: Int, _ body: (inout ByteCursor) -> Result) -> Result {
+        let start = reserve(extra)
+        var cursor = ByteCursor(start)
+        let result = body(&cursor)
+        count &+= cursor.position - start
+        return result
+    }
+
+    /// `write(atMost:_:)` for a body that may find it cannot write its text: its bytes count only when it
+    /// returns true.
+    @inline(__always)
+    mutating func writeIfAble(atMost extra: Int, _ body: (inout ByteCursor) -> Bool) -> Bool {
+        let start = reserve(extra)
+        var cursor = ByteCursor(start)
+        guard body(&cursor) else { return false }
+        count &+= cursor.position - start
+        return true
     }
 
     /// An integer in decimal with its sign, as `String(value)` writes it.
@@ -124,5 +132,92 @@ struct ByteBuffer {
     mutating func appendInteger(_ value: some BinaryInteger) {
         if value < 0 { append(UInt8(ascii: "-")) }
         appendDecimal(UInt64(value.magnitude))
+    }
+}
+
+/// Where the next byte goes in room a `ByteBuffer` reserved (`ByteBuffer.write(atMost:_:)`): each write is a
+/// store, with no capacity test. Rows reserve room for their longest text once and write their fields with one.
+struct ByteCursor {
+    private(set) var position: UnsafeMutablePointer<UInt8>
+
+    @inline(__always)
+    init(_ position: UnsafeMutablePointer<UInt8>) { self.position = position }
+
+    @inline(__always)
+    mutating func put(_ byte: UInt8) {
+        position.pointee = byte
+        position += 1
+    }
+
+    /// A literal (ASCII, written in the source).
+    @inline(__always)
+    mutating func put(_ literal: StaticString) {
+        put(literal.utf8Start, count: literal.utf8CodeUnitCount)
+    }
+
+    @inline(__always)
+    mutating func put(_ start: UnsafePointer<UInt8>, count: Int) {
+        // A raw copy: a memcpy that the compiler writes out as moves for a literal's constant length.
+        UnsafeMutableRawPointer(position).copyMemory(from: start, byteCount: count)
+        position += count
+    }
+
+    /// Eight bytes (in memory order) of which the first `count` count.
+    @inline(__always)
+    mutating func put(word: UInt64, count: Int) {
+        UnsafeMutableRawPointer(position).storeBytes(of: word.littleEndian, as: UInt64.self)
+        position += count
+    }
+
+    /// Counts `written` bytes stored at `position` by other means.
+    @inline(__always)
+    mutating func advance(by written: Int) { position += written }
+
+    /// `value` in decimal, as `String(value)` writes it: at most 20 bytes.
+    @inline(__always)
+    mutating func putDecimal(_ value: UInt64) {
+        if value < 10 {
+            put(0x30 &+ UInt8(truncatingIfNeeded: value))
+            return
+        }
+        var digits = 2
+        var rest = value / 100
+        while rest >= 10_000 {
+            rest /= 10_000
+            digits &+= 4
+        }
+        if rest != 0 { digits &+= rest >= 100 ? (rest >= 1000 ? 4 : 3) : (rest >= 10 ? 2 : 1) }
+        // Two digits at a time from the end, then the first one or two.
+        var cursor = position + digits
+        var remaining = value
+        while remaining >= 100 {
+            let rest = remaining / 100
+            let pair = remaining &- rest &* 100
+            let tens = pair / 10
+            cursor -= 2
+            cursor[0] = 0x30 &+ UInt8(truncatingIfNeeded: tens)
+            cursor[1] = 0x30 &+ UInt8(truncatingIfNeeded: pair &- tens &* 10)
+            remaining = rest
+        }
+        if remaining >= 10 {
+            let tens = remaining / 10
+            position[0] = 0x30 &+ UInt8(truncatingIfNeeded: tens)
+            position[1] = 0x30 &+ UInt8(truncatingIfNeeded: remaining &- tens &* 10)
+        } else {
+            position[0] = 0x30 &+ UInt8(truncatingIfNeeded: remaining)
+        }
+        position += digits
+    }
+
+    /// `value` in decimal, or `null` for none (JSON).
+    @inline(__always)
+    mutating func putDecimalOrNull(_ value: UInt64?) {
+        if let value { putDecimal(value) } else { put("null") }
+    }
+
+    /// `1,234,567` (`TextFormatting.grouped`): at most `TextFormatting.groupedMaximumLength` bytes.
+    @inline(__always)
+    mutating func putGroupedDecimal(_ value: UInt64) {
+        if value < 1000 { putDecimal(value) } else { position += TextFormatting.writeGrouped(value, to: position) }
     }
 }

@@ -95,13 +95,24 @@ extension ByteBuffer {
             append(UInt8(ascii: "\""))
             if formula { append(UInt8(ascii: "'")) }
             let start = utf8.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let count = utf8.count
+            let quotes: UInt64 = 0x2222_2222_2222_2222
             var runStart = 0
-            for index in 0..<utf8.count where start[index] == UInt8(ascii: "\"") {
-                append(start + runStart, count: index + 1 - runStart)
-                append(UInt8(ascii: "\""))
-                runStart = index + 1
+            var index = 0
+            while index < count {
+                // Eight bytes without a quote at a time.
+                if index &+ 8 <= count, Self.zeroBytes(UnsafeRawPointer(start).loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ quotes) == 0 {
+                    index &+= 8
+                    continue
+                }
+                if start[index] == UInt8(ascii: "\"") {
+                    append(start + runStart, count: index + 1 - runStart)
+                    append(UInt8(ascii: "\""))
+                    runStart = index + 1
+                }
+                index &+= 1
             }
-            append(start + runStart, count: utf8.count - runStart)
+            append(start + runStart, count: count - runStart)
             append(UInt8(ascii: "\""))
         } else {
             if formula { append(UInt8(ascii: "'")) }
@@ -113,12 +124,7 @@ extension ByteBuffer {
     /// of those bytes there is none; for ASCII text only CR LF pairs (one Character) need a second look;
     /// other text is asked as a `String`, as the Character rules say.
     private static func csvNeedsQuotes(_ utf8: UnsafeRawBufferPointer, formulaPrefix: Bool) -> Bool {
-        var special = false
-        var ascii = true
-        for byte in utf8 {
-            if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D { special = true }
-            if byte >= 0x80 { ascii = false }
-        }
+        let (special, ascii) = scan(utf8)
         guard special else { return false }
         if ascii {
             let count = utf8.count
@@ -134,5 +140,43 @@ extension ByteBuffer {
         }
         let cell = (formulaPrefix ? "'" : "") + String(decoding: utf8, as: UTF8.self)
         return cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+    }
+
+    /// Whether a byte is `,`, `"`, LF or CR, and whether every byte is ASCII: eight bytes at a time, then the
+    /// rest one by one.
+    @inline(__always)
+    private static func scan(_ utf8: UnsafeRawBufferPointer) -> (special: Bool, ascii: Bool) {
+        guard let base = utf8.baseAddress else { return (false, true) }
+        let count = utf8.count
+        var specialBits: UInt64 = 0
+        var highBits: UInt64 = 0
+        var index = 0
+        while index &+ 8 <= count {
+            let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            highBits |= word
+            specialBits |= specialBytes(word)
+            index &+= 8
+        }
+        var special = specialBits != 0
+        while index < count {
+            let byte = base.load(fromByteOffset: index, as: UInt8.self)
+            highBits |= UInt64(byte)
+            if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D { special = true }
+            index &+= 1
+        }
+        return (special, highBits & 0x8080_8080_8080_8080 == 0)
+    }
+
+    /// The high bit of bytes that are zero, and maybe of bytes above one (none when no byte is zero).
+    @inline(__always)
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+    }
+
+    /// Not zero when one of the eight bytes is `,`, `"`, LF or CR (and zero when none is).
+    @inline(__always)
+    static func specialBytes(_ word: UInt64) -> UInt64 {
+        zeroBytes(word ^ 0x2C2C_2C2C_2C2C_2C2C) | zeroBytes(word ^ 0x2222_2222_2222_2222) | zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A)
+            | zeroBytes(word ^ 0x0D0D_0D0D_0D0D_0D0D)
     }
 }

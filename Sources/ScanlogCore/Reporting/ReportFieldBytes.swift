@@ -3,10 +3,17 @@ extension ByteBuffer {
     /// `address.description` (dotted quad for IPv4, RFC 5952 for IPv6).
     @inline(__always)
     mutating func appendAddress(_ address: IPAddress) {
-        let start = reserve(IPAddress.maximumTextLength)
-        advance(by: address.write(to: start))
+        write(atMost: IPAddress.maximumTextLength) { $0.putAddress(address) }
     }
+}
 
+extension ByteCursor {
+    /// `address.description`, with room for `IPAddress.maximumTextLength` bytes.
+    @inline(__always)
+    mutating func putAddress(_ address: IPAddress) { advance(by: address.write(to: position)) }
+}
+
+extension ByteBuffer {
     /// A confidence as `AnalysisJSON.rounded(value)` and then `String(_:)` write it (`nonFinite` for NaN and
     /// infinities).
     mutating func appendRoundedConfidence(_ value: Double, nonFinite: StaticString = "null") {
@@ -41,70 +48,125 @@ enum RoundedConfidenceText {
 /// `Timestamp.rfc3339()` (UTC) written as bytes: the date part comes from `rfc3339()` itself once per day and
 /// is kept (16 days, by day number), the time of day is written here.
 struct RFC3339Bytes {
+    /// One day's date part (`2026-11-22T`, 15 bytes at most): its bytes as two words, in memory order.
+    private struct DatePart {
+        var day = Int64.min
+        var length = 0
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+    }
+
     private static let slots = 16
-    private static let slotSize = 16
-    /// The day number in each slot (`.min`: empty).
-    private var days = [Int64](repeating: .min, count: RFC3339Bytes.slots)
-    /// Per slot: the length of the date part (`2026-11-22T`), then its bytes.
-    private var dateParts = [UInt8](repeating: 0, count: RFC3339Bytes.slots * RFC3339Bytes.slotSize)
+    /// By day number modulo `slots` (`Int64.min`: empty).
+    private var dateParts = [DatePart](repeating: DatePart(), count: RFC3339Bytes.slots)
+    /// The second written last, its date part and its time of day (`hh:mm:ss`): a row's first and last time are
+    /// often the same second.
+    private var lastSecond = Int64.min
+    private var lastDate = DatePart()
+    private var lastTimeOfDay: UInt64 = 0
+
+    /// The most bytes `put` writes (its cursor needs room for them): a date part of 15 bytes stored as 16, the
+    /// time of day with microseconds, and `Z`.
+    static let maximumLength = 16 + 16
 
     /// `"2026-11-22T02:11:03Z"` with its quotes, or `null`.
     @inline(__always)
     mutating func appendQuoted(_ time: Timestamp?, fractional: Bool = false, to buffer: inout ByteBuffer) {
-        guard let time else {
-            buffer.append("null")
-            return
-        }
-        buffer.append(UInt8(ascii: "\""))
-        append(time, fractional: fractional, to: &buffer)
-        buffer.append(UInt8(ascii: "\""))
+        buffer.write(atMost: Self.maximumLength + 2) { putQuoted(time, fractional: fractional, to: &$0) }
     }
 
     /// `Timestamp.rfc3339(fractional:)`.
     mutating func append(_ time: Timestamp, fractional: Bool = false, to buffer: inout ByteBuffer) {
+        buffer.write(atMost: Self.maximumLength) { put(time, fractional: fractional, to: &$0) }
+    }
+
+    /// `appendQuoted` through a cursor with room for `maximumLength + 2` bytes.
+    @inline(__always)
+    mutating func putQuoted(_ time: Timestamp?, fractional: Bool = false, to cursor: inout ByteCursor) {
+        guard let time else {
+            cursor.put("null")
+            return
+        }
+        cursor.put(UInt8(ascii: "\""))
+        put(time, fractional: fractional, to: &cursor)
+        cursor.put(UInt8(ascii: "\""))
+    }
+
+    /// `append` through a cursor with room for `maximumLength` bytes.
+    @inline(__always)
+    mutating func put(_ time: Timestamp, fractional: Bool = false, to cursor: inout ByteCursor) {
         let seconds = time.seconds
+        if seconds != lastSecond { keepTimeOfDay(of: time, seconds: seconds) }
+        let start = UnsafeMutableRawPointer(cursor.position)
+        start.storeBytes(of: lastDate.low, as: UInt64.self)
+        start.storeBytes(of: lastDate.high, toByteOffset: 8, as: UInt64.self)
+        cursor.advance(by: lastDate.length)
+        cursor.put(word: lastTimeOfDay, count: 8)
+        if fractional {
+            cursor.put(UInt8(ascii: "."))
+            var micros = Int(time.microseconds - seconds * 1_000_000)
+            var offset = 5
+            while offset >= 0 {
+                cursor.position[offset] = 0x30 &+ UInt8(truncatingIfNeeded: micros % 10)
+                micros /= 10
+                offset -= 1
+            }
+            cursor.advance(by: 6)
+        }
+        cursor.put(UInt8(ascii: "Z"))
+    }
+
+    /// Makes `seconds` (of `time`) the last second written: its date part (from the slot of its day) and its
+    /// time of day.
+    @inline(__always)
+    private mutating func keepTimeOfDay(of time: Timestamp, seconds: Int64) {
         let day = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let slot = Int(truncatingIfNeeded: day) & (Self.slots - 1)
-        if days[slot] != day {
-            let text = Array(time.rfc3339().utf8)
-            guard let t = text.firstIndex(of: UInt8(ascii: "T")), t < Self.slotSize - 1 else {
-                buffer.append(Array(time.rfc3339(fractional: fractional).utf8))
-                return
+        if _slowPath(dateParts[slot].day != day) { keepDatePart(of: time, day: day, in: slot) }
+        lastDate = dateParts[slot]
+        lastSecond = seconds
+        let secondOfDay = UInt64(truncatingIfNeeded: seconds &- day &* 86400)
+        let hours = secondOfDay / 3600
+        let rest = secondOfDay &- hours &* 3600
+        let minutes = rest / 60
+        let secs = rest &- minutes &* 60
+        // `hh:mm:ss` in one word: byte 0 first.
+        @inline(__always) func two(_ value: UInt64) -> UInt64 {
+            let tens = value / 10
+            return (0x30 &+ tens) | (0x30 &+ value &- tens &* 10) << 8
+        }
+        lastTimeOfDay = two(hours) | 0x3A << 16 | two(minutes) << 24 | 0x3A << 40 | two(secs) << 48
+    }
+
+    /// `time` as a CSV cell (`CSVWriter.text` of `rfc3339()`) through a cursor with room for `maximumLength + 1`
+    /// bytes: the text has no character that CSV quotes, but a year before 0 starts it with `-`.
+    @inline(__always)
+    mutating func putCSVCell(_ time: Timestamp, to cursor: inout ByteCursor) {
+        let start = cursor.position
+        put(time, to: &cursor)
+        if _slowPath(start.pointee == UInt8(ascii: "-")) {
+            var index = cursor.position - start
+            while index > 0 {
+                start[index] = start[index - 1]
+                index -= 1
             }
-            days[slot] = day
-            dateParts[slot * Self.slotSize] = UInt8(t + 1)
-            for index in 0...t { dateParts[slot * Self.slotSize + 1 + index] = text[index] }
+            start.pointee = UInt8(ascii: "'")
+            cursor.advance(by: 1)
         }
-        let datePart = buffer.reserve(Self.slotSize + 16)
-        let dateLength = dateParts.withUnsafeBufferPointer { parts in
-            let entry = parts.baseAddress! + slot * Self.slotSize
-            let length = Int(entry.pointee)
-            datePart.update(from: entry + 1, count: length)
-            return length
+    }
+
+    /// Keeps the date part of `time`'s day in `slot`, from `rfc3339()`.
+    @inline(never)
+    private mutating func keepDatePart(of time: Timestamp, day: Int64, in slot: Int) {
+        let text = Array(time.rfc3339().utf8)
+        // The year takes 7 bytes at most (`Timestamp` spans ±292,277 years): the date part fits.
+        let length = text.firstIndex(of: UInt8(ascii: "T"))! + 1
+        precondition(length <= 15, "a date part is longer than its slot")
+        var words: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { bytes in
+            for index in 0..<length { bytes[index] = text[index] }
         }
-        let start = datePart + dateLength
-        let secondOfDay = Int(seconds - day * 86400)
-        @inline(__always) func two(_ value: Int, at offset: Int) {
-            start[offset] = 0x30 &+ UInt8(truncatingIfNeeded: value / 10)
-            start[offset + 1] = 0x30 &+ UInt8(truncatingIfNeeded: value % 10)
-        }
-        two(secondOfDay / 3600, at: 0)
-        start[2] = UInt8(ascii: ":")
-        two(secondOfDay / 60 % 60, at: 3)
-        start[5] = UInt8(ascii: ":")
-        two(secondOfDay % 60, at: 6)
-        var length = 8
-        if fractional {
-            start[8] = UInt8(ascii: ".")
-            var micros = Int(time.microseconds - seconds * 1_000_000)
-            for offset in stride(from: 14, through: 9, by: -1) {
-                start[offset] = 0x30 &+ UInt8(truncatingIfNeeded: micros % 10)
-                micros /= 10
-            }
-            length = 15
-        }
-        start[length] = UInt8(ascii: "Z")
-        buffer.advance(by: dateLength + length + 1)
+        dateParts[slot] = DatePart(day: day, length: length, low: words.0, high: words.1)
     }
 }
 
@@ -171,5 +233,18 @@ extension ByteBuffer {
         if length == 0 {
             if escapingForJSON { appendJSONEscaped(proto.name) } else { append(utf8: proto.name) }
         }
+    }
+}
+
+extension ByteCursor {
+    /// `proto.name` from `ProtocolNameBytes` (room for 8 bytes), or nothing and false for a name not in it.
+    @inline(__always)
+    mutating func putProtocolName(_ proto: IPProtocol) -> Bool {
+        let entry = Int(proto.number) &* 8
+        let word = ProtocolNameBytes.table.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: entry, as: UInt64.self)) }
+        // The length, then the name.
+        let length = Int(truncatingIfNeeded: word & 0xFF)
+        put(word: word >> 8, count: length)
+        return length > 0
     }
 }
