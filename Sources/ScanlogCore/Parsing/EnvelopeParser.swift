@@ -18,11 +18,26 @@ public struct Envelope: Sendable {
 public struct EnvelopeParser: Sendable {
     public var years: YearInference
     public var localTime: LocalTimeConverter
-    /// The last `Mmm dd HH:MM:SS` read (its 15 bytes) and its time: consecutive lines mostly share their second.
+    /// The last `Mmm dd HH:MM:SS` read (its 15 bytes) and its time: consecutive lines mostly share their second,
+    /// and nearly always their minute and day, whose starts in local seconds are kept too.
     /// Valid only while no other year-less time was read since (the year inference keeps state).
     private var cachedStampHead: UInt64 = 0
     private var cachedStampTail: UInt64 = 0
     private var cachedStampTime: Timestamp?
+    private var cachedDayStart: Int64 = 0
+    private var cachedMinuteStart: Int64 = 0
+    /// The last `yyyy-mm-dd` of an ISO time read (its ten bytes) and the start of that day.
+    private var cachedISODateHead: UInt64 = 0
+    private var cachedISODateTail: UInt16 = 0
+    private var cachedISODayStart: Int64?
+    /// The last uptime bracket's shape: most lines' brackets differ from it in digits only.
+    private var cachedUptime = UptimeShape()
+    /// The bytes from the end of the time through the host name, the kernel tag and the blanks after it
+    /// (` web1 kernel: `) in the last line that had both, and where the host name is in them: lines from one host
+    /// repeat them.
+    private var cachedHostAndTag = ShortBytes()
+    private var cachedHostOffset = 0
+    private var cachedHostLength = 0
 
     public init(years: YearInference, localTime: LocalTimeConverter = LocalTimeConverter()) {
         self.years = years
@@ -30,7 +45,22 @@ public struct EnvelopeParser: Sendable {
     }
 
     /// Parses the envelope of `line`, whose netfilter text is known to start no later than `limit`.
+    @inline(__always)
     public mutating func parse(_ line: UnsafeRawBufferPointer, limit: Int) -> Envelope {
+        // Most lines repeat the last line's day, host and tag (`Oct  1 00:00:07 web1 kernel: `): only the clock
+        // is read, then the uptime. Anything else takes the whole way (which finds the time cached again).
+        if let time = cachedBSDTime(line, at: 0, limit: limit),
+            let end = Self.end(of: cachedHostAndTag, in: line, from: 15, limit: limit)
+        {
+            let hostStart = 15 &+ cachedHostOffset
+            var envelope = Envelope(time: time, host: hostStart..<(hostStart &+ cachedHostLength), bodyStart: 0)
+            envelope.bodyStart = Self.parseRepeat(line, from: skipUptime(line, from: end, limit: limit), limit: limit, into: &envelope)
+            return envelope
+        }
+        return parseAnyEnvelope(line, limit: limit)
+    }
+
+    private mutating func parseAnyEnvelope(_ line: UnsafeRawBufferPointer, limit: Int) -> Envelope {
         var position = 0
         var isRFC5424 = false
         // <PRI>, and RFC 5424's version digit.
@@ -47,27 +77,38 @@ public struct EnvelopeParser: Sendable {
         }
         var time: Timestamp?
         var syslogStyle = false
-        if let parsed = parseTimestamp(line, at: position, limit: limit) ?? findLateTimestamp(line, limit: limit) {
+        if let cached = cachedBSDTime(line, at: position, limit: limit) {
+            time = cached
+            position += 15
+            syslogStyle = true
+        } else if let parsed = parseTimestamp(line, at: position, limit: limit) ?? findLateTimestamp(line, limit: limit) {
             time = parsed.time
             position = parsed.end
             syslogStyle = parsed.hostFollows
         }
         var envelope = Envelope(time: time, host: nil, bodyStart: position)
+        let timeEnd = position
         position = line.skipSpaces(from: position, to: limit)
         if syslogStyle && position < limit {
-            position = parseHostAndTag(line, from: position, limit: limit, rfc5424: isRFC5424, into: &envelope)
+            position = parseHostAndTag(line, from: position, after: timeEnd, limit: limit, rfc5424: isRFC5424, into: &envelope)
         }
         position = skipUptime(line, from: position, limit: limit)
-        position = parseRepeat(line, from: position, limit: limit, into: &envelope)
+        position = Self.parseRepeat(line, from: position, limit: limit, into: &envelope)
         envelope.bodyStart = position
         return envelope
     }
 
     // MARK: After the timestamp
 
-    private func parseHostAndTag(
-        _ line: UnsafeRawBufferPointer, from start: Int, limit: Int, rfc5424: Bool, into envelope: inout Envelope
+    /// The host and tag from `start`, the first byte after the blanks that follow the time (which ends at `timeEnd`).
+    private mutating func parseHostAndTag(
+        _ line: UnsafeRawBufferPointer, from start: Int, after timeEnd: Int, limit: Int, rfc5424: Bool,
+        into envelope: inout Envelope
     ) -> Int {
+        if !rfc5424, let end = Self.end(of: cachedHostAndTag, in: line, from: timeEnd, limit: limit) {
+            envelope.host = start..<(start &+ cachedHostLength)
+            return end
+        }
         var position = start
         var tokenEnd = line.tokenEnd(from: position, to: limit)
         if rfc5424 {
@@ -91,8 +132,23 @@ public struct EnvelopeParser: Sendable {
         }
         if isKernelTag(line, position..<tokenEnd) {
             position = line.skipSpaces(from: tokenEnd, to: limit)
+            if let host = envelope.host, position < limit, let bytes = ShortBytes(line, timeEnd..<position) {
+                cachedHostAndTag = bytes
+                cachedHostOffset = start &- timeEnd
+                cachedHostLength = host.count
+            }
         }
         return position
+    }
+
+    /// Where `cached` (the remembered blanks, host, tag and blanks) ends when its bytes come again at `start` and no
+    /// blank follows: then `parseHostAndTag` reads them as before. Every byte that reading looked at is among them
+    /// (each token ends at a blank inside them), so neither the rest of the line nor the limit can change it.
+    @inline(__always)
+    private static func end(of cached: ShortBytes, in line: UnsafeRawBufferPointer, from start: Int, limit: Int) -> Int? {
+        let end = start &+ cached.count
+        guard end <= limit, end == limit || !ASCII.isSpace(line[end]), cached.isAt(line, start) else { return nil }
+        return end
     }
 
     private func isHostName(_ line: UnsafeRawBufferPointer, _ range: Range<Int>) -> Bool {
@@ -129,22 +185,57 @@ public struct EnvelopeParser: Sendable {
     private static let levels: [StaticString] = ["emerg", "alert", "crit", "err", "warn", "warning", "notice", "info", "debug"]
 
     /// The kernel's `[  286.654321]` uptime bracket: digits, spaces and one dot.
-    private func skipUptime(_ line: UnsafeRawBufferPointer, from start: Int, limit: Int) -> Int {
+    @inline(__always)
+    private mutating func skipUptime(_ line: UnsafeRawBufferPointer, from start: Int, limit: Int) -> Int {
         guard start < limit, line[start] == ASCII.openBracket else { return start }
-        var index = start + 1
-        var digits = 0
-        while index < limit {
-            let byte = line[index]
-            if byte == ASCII.closeBracket { break }
-            if ASCII.isDigit(byte) { digits += 1 } else if byte != ASCII.space && byte != ASCII.dot { return start }
-            index += 1
+        // The shape of the last bracket, in digits and the same other bytes: the same reading.
+        let length = cachedUptime.length
+        if length > 0, start &+ length <= limit, cachedUptime.isAt(line, start) {
+            return line.skipSpaces(from: start &+ length, to: limit)
         }
-        guard index < limit, digits > 0 else { return start }
-        return line.skipSpaces(from: index + 1, to: limit)
+        let end = Self.uptimeEnd(line, from: start, limit: limit)
+        if end > start, end &- start >= 8, end &- start <= 16 {
+            cachedUptime = UptimeShape(line, start, length: end &- start)
+        }
+        return end > start ? line.skipSpaces(from: end, to: limit) : start
+    }
+
+    /// Where the uptime bracket at `start` ends (after its `]`), or `start` when there is none there.
+    /// Eight bytes a step, the digits told apart at once and the few other bytes one by one. Bytes past `limit`
+    /// read as zero, which ends the bracket as no uptime, as the limit does.
+    private static func uptimeEnd(_ line: UnsafeRawBufferPointer, from start: Int, limit: Int) -> Int {
+        var index = start &+ 1
+        var digitsSeen = false
+        while index < limit {
+            let word = line.word(at: index, end: limit)
+            let digits = ByteWord.digits(word)
+            var others = ~digits & ByteWord.highBits
+            while others != 0 {
+                let offset = others.trailingZeroBitCount &>> 3
+                let byte = UInt8(truncatingIfNeeded: word &>> UInt64(offset &* 8))
+                if byte == ASCII.closeBracket {
+                    guard digitsSeen || digits & ((others & (0 &- others)) &- 1) != 0 else { return start }
+                    return index &+ offset &+ 1
+                }
+                guard byte == ASCII.space || byte == ASCII.dot else { return start }
+                others &= others &- 1
+            }
+            digitsSeen = digitsSeen || digits != 0
+            index &+= 8
+        }
+        return start
     }
 
     /// `message repeated 28 times: [ ` (the closing ` ]` is left for the netfilter parser to drop).
-    private func parseRepeat(_ line: UnsafeRawBufferPointer, from start: Int, limit: Int, into envelope: inout Envelope) -> Int {
+    @inline(__always)
+    private static func parseRepeat(_ line: UnsafeRawBufferPointer, from start: Int, limit: Int, into envelope: inout Envelope) -> Int {
+        guard start < line.count, line[start] == UInt8(ascii: "m") else { return start }
+        return parseRepeatCount(line, from: start, limit: limit, into: &envelope)
+    }
+
+    /// `parseRepeat` past its first byte, out of line.
+    @inline(never)
+    private static func parseRepeatCount(_ line: UnsafeRawBufferPointer, from start: Int, limit: Int, into envelope: inout Envelope) -> Int {
         guard line.matches("message repeated ", at: start) else { return start }
         let numberStart = start + 17
         let numberEnd = line.tokenEnd(from: numberStart, to: limit)
@@ -214,6 +305,58 @@ public struct EnvelopeParser: Sendable {
         return nil
     }
 
+    /// The time of `Mmm dd HH:MM:SS ` at `start` (no fraction, no year after it) when its day is the one last read:
+    /// what `parseTimestamp` would return, with the clock alone read. The day's year came from the year
+    /// inference for the same month and day, which would give it again.
+    @inline(__always)
+    private mutating func cachedBSDTime(_ line: UnsafeRawBufferPointer, at start: Int, limit: Int) -> Timestamp? {
+        guard cachedStampTime != nil, start &+ 15 < limit, line[start &+ 15] == ASCII.space else { return nil }
+        let head = line.loadUnaligned(fromByteOffset: start, as: UInt64.self)
+        guard (head ^ cachedStampHead).littleEndian & 0x00FF_FFFF_FFFF_FFFF == 0,
+            !Self.yearFollows(line, at: start &+ 15, limit: limit)
+        else { return nil }
+        let tail = line.loadUnaligned(fromByteOffset: start &+ 7, as: UInt64.self)
+        var local: Int64
+        if head == cachedStampHead && (tail ^ cachedStampTail).littleEndian & 0x0000_FFFF_FFFF_FFFF == 0 {
+            // The same minute (`HH:MM:`): the seconds alone.
+            if tail == cachedStampTail { return cachedStampTime }
+            let tens = line[start &+ 13] &- ASCII.zero
+            let ones = line[start &+ 14] &- ASCII.zero
+            guard tens < 10, ones < 10 else { return nil }
+            let second = Int64(tens) &* 10 &+ Int64(ones)
+            guard second <= 60 else { return nil }
+            local = cachedMinuteStart &+ min(second, 59)
+        } else {
+            guard let clock = Self.clock(tail.littleEndian) else { return nil }
+            cachedMinuteStart = cachedDayStart &+ clock.minuteStart
+            local = cachedMinuteStart &+ clock.second
+        }
+        let time = Timestamp(seconds: localTime.utcSeconds(fromLocal: local))
+        cachedStampHead = head
+        cachedStampTail = tail
+        cachedStampTime = time
+        return time
+    }
+
+    /// `HH:MM:SS` given as a little-endian word, as `parseClock` reads it: the minute's start in seconds of the
+    /// day, and the second (60 read as 59). Nil if it is not one.
+    @inline(__always)
+    private static func clock(_ word: UInt64) -> (minuteStart: Int64, second: Int64)? {
+        let colons: UInt64 = 0x0000_FF00_00FF_0000
+        guard word & colons == 0x0000_3A00_003A_0000,
+            ByteWord.digits(word) & 0x8080_0080_8000_8080 == 0x8080_0080_8000_8080
+        else { return nil }
+        let values = word &- 0x3030_3A30_303A_3030
+        @inline(__always) func pair(_ shift: UInt64) -> Int64 {
+            Int64(truncatingIfNeeded: values &>> shift & 0xFF) &* 10 &+ Int64(truncatingIfNeeded: values &>> (shift &+ 8) & 0xFF)
+        }
+        let hour = pair(0)
+        let minute = pair(24)
+        let second = pair(48)
+        guard hour < 24, minute < 60, second <= 60 else { return nil }
+        return (hour &* 3600 &+ minute &* 60, min(second, 59))
+    }
+
     /// `Nov 22 02:11:03[.ffffff][ 2026]`, or with a weekday in front (`Mon Mar 23 13:16:49 2026`, ctime).
     private mutating func parseBSD(_ line: UnsafeRawBufferPointer, at start: Int, limit: Int, weekday: Bool) -> ParsedTime? {
         // The same 15 bytes as the last time read, with neither a fraction nor a year after them: the same time.
@@ -267,6 +410,8 @@ public struct EnvelopeParser: Sendable {
             cachedStampHead = line.loadUnaligned(fromByteOffset: start, as: UInt64.self)
             cachedStampTail = line.loadUnaligned(fromByteOffset: start + 7, as: UInt64.self)
             cachedStampTime = time
+            cachedDayStart = Int64(date.daysSinceEpoch) * 86400
+            cachedMinuteStart = local - clock.seconds % 60
         }
         return (time, index, true)
     }
@@ -304,14 +449,11 @@ public struct EnvelopeParser: Sendable {
     private mutating func parseISO(_ line: UnsafeRawBufferPointer, at start: Int, limit: Int) -> ParsedTime? {
         guard start + 19 <= limit, line[start + 4] == UInt8(ascii: "-"), line[start + 7] == UInt8(ascii: "-"),
             line[start + 10] == UInt8(ascii: "T") || line[start + 10] == ASCII.space,
-            let year = line.decimal(start..<start + 4), let month = line.decimal(start + 5..<start + 7),
-            let day = line.decimal(start + 8..<start + 10),
+            let dayStart = isoDayStart(line, at: start),
             let clock = parseClock(line, at: start + 11, limit: limit)
         else { return nil }
-        let date = CivilDate(year: Int(year), month: Int(month), day: Int(day))
-        guard date.isValid else { return nil }
         var index = clock.end
-        let wall = Int64(date.daysSinceEpoch) * 86400 + clock.seconds
+        let wall = dayStart + clock.seconds
         var offset: Int64?
         if index < limit {
             let sign = line[index]
@@ -337,6 +479,25 @@ public struct EnvelopeParser: Sendable {
         }
         let utc = offset.map { wall - $0 } ?? localTime.utcSeconds(fromLocal: wall)
         return (Timestamp(seconds: utc, microseconds: clock.micros), index, true)
+    }
+
+    /// The start, in seconds since the epoch, of the valid date `yyyy-mm-dd` at `start` (ten bytes inside `line`).
+    /// The last one read is kept: consecutive lines mostly share their date.
+    @inline(__always)
+    private mutating func isoDayStart(_ line: UnsafeRawBufferPointer, at start: Int) -> Int64? {
+        let head = line.loadUnaligned(fromByteOffset: start, as: UInt64.self)
+        let tail = line.loadUnaligned(fromByteOffset: start + 8, as: UInt16.self)
+        if let cached = cachedISODayStart, head == cachedISODateHead, tail == cachedISODateTail { return cached }
+        guard let year = line.decimal(start..<start + 4), let month = line.decimal(start + 5..<start + 7),
+            let day = line.decimal(start + 8..<start + 10)
+        else { return nil }
+        let date = CivilDate(year: Int(year), month: Int(month), day: Int(day))
+        guard date.isValid else { return nil }
+        let dayStart = Int64(date.daysSinceEpoch) * 86400
+        cachedISODateHead = head
+        cachedISODateTail = tail
+        cachedISODayStart = dayStart
+        return dayStart
     }
 
     /// journalctl `short-unix`: `1700000000.123456`.
@@ -399,5 +560,58 @@ public struct EnvelopeParser: Sendable {
     static func weekday(_ line: UnsafeRawBufferPointer, at index: Int) -> Bool {
         guard let key = lowerKey(line, at: index) else { return false }
         return weekdayNames.contains(key)
+    }
+}
+
+/// An uptime bracket's width (8 to 16 bytes) and, in its first and last eight bytes, which bytes are digits and
+/// what the others are. A bracket has this shape when it has the same bytes but for other digits: then it is
+/// read alike.
+private struct UptimeShape {
+    private(set) var length = 0
+    /// 0xFF for each digit; the other bytes as they are.
+    private var firstDigits: UInt64 = 0
+    private var lastDigits: UInt64 = 0
+    private var firstOthers: UInt64 = 0
+    private var lastOthers: UInt64 = 0
+
+    init() {}
+
+    /// The shape of the `length` bytes at `start` (all inside `line`).
+    init(_ line: UnsafeRawBufferPointer, _ start: Int, length: Int) {
+        self.length = length
+        let first = Self.word(line, start)
+        let last = Self.word(line, start &+ length &- 8)
+        firstDigits = (ByteWord.digits(first) &>> 7) &* 0xFF
+        lastDigits = (ByteWord.digits(last) &>> 7) &* 0xFF
+        firstOthers = first & ~firstDigits
+        lastOthers = last & ~lastDigits
+    }
+
+    /// Whether the `length` bytes at `start` (all inside `line`) have this shape.
+    @inline(__always)
+    func isAt(_ line: UnsafeRawBufferPointer, _ start: Int) -> Bool {
+        let first = Self.word(line, start)
+        let last = Self.word(line, start &+ length &- 8)
+        guard first & ~firstDigits == firstOthers, last & ~lastDigits == lastOthers else { return false }
+        // Digits become 0...9; anything else at a digit's place sets its byte's high bit, here or after adding 0x76.
+        let firstValues = (first ^ 0x3030_3030_3030_3030) & firstDigits
+        let lastValues = (last ^ 0x3030_3030_3030_3030) & lastDigits
+        return (firstValues | (firstValues &+ 0x7676_7676_7676_7676) | lastValues | (lastValues &+ 0x7676_7676_7676_7676))
+            & ByteWord.highBits == 0
+    }
+
+    @inline(__always)
+    private static func word(_ line: UnsafeRawBufferPointer, _ offset: Int) -> UInt64 {
+        line.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian
+    }
+}
+
+extension ByteWord {
+    /// ASCII digits.
+    @inline(__always)
+    static func digits(_ word: UInt64) -> UInt64 {
+        // Seven bits plus 0x50 reach 0x80 from '0' up, plus 0x46 from past '9' up; neither carries out of its byte.
+        let low = word & lowBits
+        return (low &+ 0x5050_5050_5050_5050) & ~(low &+ 0x4646_4646_4646_4646) & ~word & highBits
     }
 }
