@@ -13,7 +13,10 @@ public enum Fingerprint: Int, CaseIterable, Sendable, Comparable {
     /// Replies to someone else's spoofed traffic: SYN-ACK, RST, or an ICMP error quoting a packet.
     case backscatter
 
-    public var name: String {
+    public var name: String { nameLiteral.description }
+
+    /// `name` as a literal, for reports that write it as bytes.
+    var nameLiteral: StaticString {
         switch self {
         case .zmap: "zmap"
         case .masscan: "masscan"

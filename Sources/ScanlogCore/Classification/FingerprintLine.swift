@@ -21,14 +21,18 @@ struct FingerprintLine: Sendable {
 
     /// The line's bytes. Names, digits and rules are ASCII with nothing to escape in JSON or CSV text.
     func appendText(to out: inout ByteBuffer) {
-        out.append(utf8: fingerprint.name)
-        out.append(" fingerprint on ")
-        out.appendGroupedDecimal(matching)
-        out.append(" of ")
-        out.appendGroupedDecimal(probes)
-        out.append(" probes (")
-        out.append(Self.rule(fingerprint))
-        out.append(UInt8(ascii: ")"))
+        let (name, rule) = (fingerprint.nameLiteral, Self.rule(fingerprint))
+        // The words around them are 30 bytes.
+        out.write(atMost: name.utf8CodeUnitCount + rule.utf8CodeUnitCount + 2 * TextFormatting.groupedMaximumLength + 30) { line in
+            line.put(name)
+            line.put(" fingerprint on ")
+            line.putGroupedDecimal(matching)
+            line.put(" of ")
+            line.putGroupedDecimal(probes)
+            line.put(" probes (")
+            line.put(rule)
+            line.put(UInt8(ascii: ")"))
+        }
     }
 
     /// What makes a probe carry the fingerprint (`Fingerprint.of`).

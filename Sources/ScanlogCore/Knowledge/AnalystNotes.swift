@@ -13,10 +13,14 @@ public enum AnalystNotes {
             + index.ranges.filter { $0.applies(port: port, proto: proto) }
     }
 
-    /// The first of `notes(port:proto:)`, without making the list (reports show one note per port row).
-    static func firstNote(port: UInt16, proto: IPProtocol) -> AnalystNote? {
-        index.single[port]?.first { $0.applies(port: port, proto: proto) }
-            ?? index.ranges.first { $0.applies(port: port, proto: proto) }
+    /// The short text of the first of `notes(port:proto:)`, without making the list or a copy of the note
+    /// (reports show one note per port row).
+    static func firstShortNote(port: UInt16, proto: IPProtocol) -> String? {
+        if let single = index.single[port] {
+            for note in single where note.applies(port: port, proto: proto) { return note.short }
+        }
+        for note in index.ranges where note.applies(port: port, proto: proto) { return note.short }
+        return nil
     }
 
     /// Single-port notes by port, and the (few) range notes.

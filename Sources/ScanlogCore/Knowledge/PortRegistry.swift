@@ -13,21 +13,22 @@ public struct PortRegistry: Sendable {
 
     /// Every row, one entry per transport, in registry order.
     public let allEntries: [RegistryEntry]
-    private let byProtocol: [IPProtocol: RangeIndex]
+    /// By protocol number (most are nil).
+    private let byProtocol: [RangeIndex?]
     private let anyProtocol: RangeIndex
 
     /// Builds an index over `entries` (rows in any order; `order` decides which name comes first).
     public init(entries: [RegistryEntry]) {
         allEntries = entries.sorted { $0.order < $1.order }
-        byProtocol = Dictionary(grouping: allEntries.filter { $0.proto != nil }, by: { $0.proto! })
-            .mapValues(RangeIndex.init)
+        let grouped = Dictionary(grouping: allEntries.filter { $0.proto != nil }, by: { $0.proto!.number })
+        byProtocol = (0...UInt8.max).map { number in grouped[number].map(RangeIndex.init) }
         anyProtocol = RangeIndex(allEntries.filter { $0.proto == nil })
     }
 
     /// Rows covering `port`: first those for `proto` itself, then rows that name no transport,
     /// each group in registry order (so the primary service name precedes its aliases).
     public func entries(port: UInt16, proto: IPProtocol) -> [RegistryEntry] {
-        (byProtocol[proto]?.entries(covering: port) ?? []) + anyProtocol.entries(covering: port)
+        (byProtocol[Int(proto.number)]?.entries(covering: port) ?? []) + anyProtocol.entries(covering: port)
     }
 
     /// What the registry and the analyst notes say about `port` over `proto`.
@@ -36,7 +37,7 @@ public struct PortRegistry: Sendable {
     /// row, else the same among rows without a transport. No row at all means `.notListed`;
     /// 49152–65535 without an assigned row is `.dynamic`.
     public func lookup(port: UInt16, proto: IPProtocol) -> PortInfo {
-        let specific = byProtocol[proto]?.entries(covering: port) ?? []
+        let specific = byProtocol[Int(proto.number)]?.entries(covering: port) ?? []
         let general = anyProtocol.entries(covering: port)
         let primary = primaryEntry(port: port, proto: proto)
         let aliases = (specific + general).compactMap(\.service).filter { $0 != primary?.service }
@@ -55,7 +56,7 @@ public struct PortRegistry: Sendable {
     /// The first assigned row for `proto`, else its first reserved/unassigned row, else the same among rows
     /// without a transport (first in registry order).
     private func primaryEntry(port: UInt16, proto: IPProtocol) -> RegistryEntry? {
-        byProtocol[proto]?.primary(covering: port) ?? anyProtocol.primary(covering: port)
+        byProtocol[Int(proto.number)]?.primary(covering: port) ?? anyProtocol.primary(covering: port)
     }
 
     private static func status(of primary: RegistryEntry?, port: UInt16) -> PortStatus {

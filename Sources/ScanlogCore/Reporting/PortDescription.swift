@@ -15,6 +15,6 @@ public struct PortDescription: Sendable {
         let registered = PortRegistry.shared.status(port: port, proto: proto)
         service = registered.entry?.service
         status = registered.status.label
-        note = AnalystNotes.firstNote(port: port, proto: proto)?.short
+        note = AnalystNotes.firstShortNote(port: port, proto: proto)
     }
 }
