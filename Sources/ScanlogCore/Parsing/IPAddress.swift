@@ -136,6 +136,96 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
         return hasColon ? parseV6(bytes, range) : nil
     }
 
+    /// The address that starts at `start`, and the end of its token: `parse(bytes, start..<tokenEnd)` with
+    /// `tokenEnd(from: start, to: end)`. Dotted IPv4 and the kernel's full IPv6 form are read a word at a time,
+    /// and their ends found on the way; any other text goes the general way.
+    @inline(__always)
+    static func parseToken(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> (address: IPAddress?, end: Int) {
+        if let (value, stop) = dottedQuad(bytes, from: start, to: end) { return (IPAddress(v4: value), stop) }
+        return parseOtherToken(bytes, from: start, to: end)
+    }
+
+    /// `parseToken` for anything but dotted IPv4.
+    @inline(never)
+    private static func parseOtherToken(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> (address: IPAddress?, end: Int) {
+        if let address = fullIPv6(bytes, from: start, to: end) { return (address, start &+ 39) }
+        let tokenEnd = bytes.tokenEnd(from: start, to: end)
+        return (parse(bytes, start..<tokenEnd), tokenEnd)
+    }
+
+    /// Dotted IPv4 at `start` that ends its token (at `end`, a space or a tab), and that end; nil for any other
+    /// text. As `parseV4` reads it, stopping at the token's end.
+    @inline(__always)
+    private static func dottedQuad(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> (UInt32, Int)? {
+        var value: UInt32 = 0
+        var octet: UInt32 = 0
+        var digits = 0
+        var dots = 0
+        var index = start
+        while index < end {
+            let byte = bytes[index]
+            let digit = byte &- ASCII.zero
+            if digit < 10 {
+                octet = octet &* 10 &+ UInt32(digit)
+                digits &+= 1
+                if digits > 3 || octet > 255 { return nil }
+            } else if byte == ASCII.dot {
+                if digits == 0 || dots == 3 { return nil }
+                value = value &<< 8 | octet
+                octet = 0
+                digits = 0
+                dots &+= 1
+            } else if byte == ASCII.space || byte == ASCII.tab {
+                break
+            } else {
+                return nil
+            }
+            index &+= 1
+        }
+        guard dots == 3, digits > 0 else { return nil }
+        return (value &<< 8 | octet, index)
+    }
+
+    /// The kernel's IPv6 form at `start` (eight groups of four hex digits, no `::`, 39 bytes) that ends its token;
+    /// nil for any other text. Two groups per step.
+    @inline(__always)
+    private static func fullIPv6(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> IPAddress? {
+        guard end &- start >= 39 else { return nil }
+        if end &- start > 39 {
+            let stop = bytes[start &+ 39]
+            guard stop == ASCII.space || stop == ASCII.tab else { return nil }
+        }
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        for pair in 0..<4 {
+            let index = start &+ 10 &* pair
+            let first = bytes.loadUnaligned(fromByteOffset: index, as: UInt32.self).littleEndian
+            let second = bytes.loadUnaligned(fromByteOffset: index &+ 5, as: UInt32.self).littleEndian
+            guard let groups = hexGroups(UInt64(first) | UInt64(second) &<< 32), bytes[index &+ 4] == ASCII.colon,
+                pair == 3 || bytes[index &+ 9] == ASCII.colon
+            else { return nil }
+            if pair < 2 { high = high &<< 32 | groups } else { low = low &<< 32 | groups }
+        }
+        return IPAddress(high: high, low: low)
+    }
+
+    /// Eight hex digits (two groups of four) as one 32-bit number, the first digit the most significant; nil
+    /// unless all eight bytes are hex digits (`0-9`, `a-f`, `A-F`).
+    @inline(__always)
+    private static func hexGroups(_ word: UInt64) -> UInt64? {
+        let nonDigits = ByteWord.nonDigits(word ^ 0x3030_3030_3030_3030)
+        // A letter a-f or A-F becomes 1...6 here; less one (borrowing from the high bit set for it), 0...5.
+        let letters = (word | 0x2020_2020_2020_2020) ^ 0x6060_6060_6060_6060
+        let lessOne = (letters | ByteWord.highBits) &- 0x0101_0101_0101_0101
+        let nonLetters = (~lessOne | ((lessOne & ByteWord.lowBits) &+ 0x7A7A_7A7A_7A7A_7A7A) | letters) & ByteWord.highBits
+        guard nonDigits & nonLetters == 0 else { return nil }
+        // Each byte's value (a letter's low four bits plus 9), then pairs of bytes, then pairs of pairs.
+        var value = (word & 0x0F0F_0F0F_0F0F_0F0F) &+ (nonDigits &>> 7) &* 9
+        value = (value &<< 4 | value &>> 8) & 0x00FF_00FF_00FF_00FF
+        value = (value &<< 8 | value &>> 16) & 0x0000_FFFF_0000_FFFF
+        return (value & 0xFFFF) &<< 16 | value &>> 32
+    }
+
     static func parseV4(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> UInt32? {
         var value: UInt32 = 0
         var octet: UInt32 = 0
