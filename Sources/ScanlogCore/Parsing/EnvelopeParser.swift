@@ -605,13 +605,3 @@ private struct UptimeShape {
         line.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian
     }
 }
-
-extension ByteWord {
-    /// ASCII digits.
-    @inline(__always)
-    static func digits(_ word: UInt64) -> UInt64 {
-        // Seven bits plus 0x50 reach 0x80 from '0' up, plus 0x46 from past '9' up; neither carries out of its byte.
-        let low = word & lowBits
-        return (low &+ 0x5050_5050_5050_5050) & ~(low &+ 0x4646_4646_4646_4646) & ~word & highBits
-    }
-}

@@ -459,7 +459,7 @@ public enum NetfilterParser {
                 record.dontFragment = true
             } else if length == 2 && line.matches("MF", at: position) {
                 record.isFragment = true
-            } else if line.matches("FRAG:", at: position) {
+            } else if length >= 5 && line.matches("FRAG:", at: position) {
                 // A non-first fragment (offset above 0) carries no transport header.
                 if let offset = line.decimal(position + 5..<tokenEnd), offset > 0 { record.isFragment = true }
             } else if length == 9 && line.matches("TRUNCATED", at: position) {
