@@ -4,7 +4,8 @@ import Testing
 /// The netfilter parser before it read values where their keys are found (commit 89d4854): one token at a time
 /// from `token(from:to:)`, then the value's bytes. Kept here to check the parser against, byte for byte.
 private enum ReferenceNetfilterParser {
-    private enum Section { case link, network, transport, quoted }
+    // Tokens without `=` go through the parser's own `bareWord`, which this change left as it was.
+    private typealias Section = NetfilterParser.Section
 
     /// Keys as `Token.key` packs them (the bytes, little-endian, and the length in the top byte).
     private enum Key {
@@ -42,7 +43,7 @@ private enum ReferenceNetfilterParser {
             var next = token.end &+ 1
             fields: do {
                 if equals < 0 {
-                    if let outcome = bareWord(line, token.start, token.end, end, &section, &next, &record, &quoted, &hasQuote) {
+                    if let outcome = NetfilterParser.bareWord(line, token.start, token.end, end, &section, &next, &record, &quoted, &hasQuote) {
                         return outcome
                     }
                     break fields
@@ -121,100 +122,6 @@ private enum ReferenceNetfilterParser {
         if hasQuote { record.quoted = quoted }
         if record.proto.hasPorts && !record.hasPorts { record.sourcePort = 0 }
         record.direction = inEmpty ? (outEmpty ? .unknown : .outbound) : (outEmpty ? .inbound : .forwarded)
-        return nil
-    }
-
-    /// Handles a token without `=`: flags, brackets, `INCOMPLETE [n bytes]`, `OPT (...)`, `DF`, `FRAG:n`.
-    /// May move `next` past following tokens; returns an outcome when the line cannot be a usable record.
-    @inline(__always)
-    private static func bareWord(
-        _ line: UnsafeRawBufferPointer, _ position: Int, _ tokenEnd: Int, _ end: Int, _ section: inout Section,
-        _ next: inout Int, _ record: inout FirewallRecord, _ quoted: inout QuotedPacket, _ hasQuote: inout Bool
-    ) -> LineOutcome? {
-        let first = line[position]
-        let length = tokenEnd - position
-        if first == ASCII.openBracket {
-            if section != .quoted && line.matches("[SRC=", at: position) {
-                // An ICMP error quoting a packet; its first key is glued to the bracket.
-                section = .quoted
-                hasQuote = true
-                if let address = IPAddress.parse(line, position + 5..<tokenEnd) { quoted.source = address }
-            }
-            return nil
-        }
-        if first == ASCII.closeBracket && length == 1 {
-            // The end of a quote, or of rsyslog's repeat wrapper.
-            if section == .quoted { section = .transport }
-            return nil
-        }
-        if length == 10 && line.matches("INCOMPLETE", at: position) {
-            // "INCOMPLETE [8 bytes]": skip the count (absent for the IPv6 fragment flag and in ulogd's text).
-            let countStart = line.skipSpaces(from: tokenEnd, to: end)
-            if countStart < end, line[countStart] == ASCII.openBracket {
-                let countEnd = line.tokenEnd(from: countStart, to: end)
-                if line[countEnd - 1] == ASCII.closeBracket {
-                    next = countEnd
-                } else {
-                    let wordStart = line.skipSpaces(from: countEnd, to: end)
-                    next = line.tokenEnd(from: wordStart, to: end)
-                }
-            }
-            return nil
-        }
-        if length == 3 && line.matches("OPT", at: position) {
-            // "OPT (0204...)" or "OPT ( ) ": skip to the closing parenthesis.
-            var optionStart = line.skipSpaces(from: tokenEnd, to: end)
-            if optionStart < end, line[optionStart] == ASCII.openParen {
-                while optionStart < end {
-                    let optionEnd = line.tokenEnd(from: optionStart, to: end)
-                    next = optionEnd
-                    if line[optionEnd - 1] == ASCII.closeParen { break }
-                    optionStart = line.skipSpaces(from: optionEnd, to: end)
-                }
-            }
-            return nil
-        }
-        switch section {
-        case .network:
-            if length == 2 && line.matches("DF", at: position) {
-                record.dontFragment = true
-            } else if length == 2 && line.matches("MF", at: position) {
-                record.isFragment = true
-            } else if line.matches("FRAG:", at: position) {
-                // A non-first fragment (offset above 0) carries no transport header.
-                if let offset = line.decimal(position + 5..<tokenEnd), offset > 0 { record.isFragment = true }
-            } else if length == 9 && line.matches("TRUNCATED", at: position) {
-                return .ignored(.noIPHeader)
-            }
-        case .transport:
-            if let flag = tcpFlag(line, position, length) { record.tcpFlags.insert(flag) }
-        case .link:
-            if length == 9 && line.matches("TRUNCATED", at: position) { return .ignored(.noIPHeader) }
-            if length == 3 && line.matches("ARP", at: position) { return .ignored(.arp) }
-            if length == 6 && line.matches("source", at: position) { return .unparsed(.ebtables) }
-        case .quoted:
-            break
-        }
-        return nil
-    }
-
-    @inline(__always)
-    private static func tcpFlag(_ line: UnsafeRawBufferPointer, _ start: Int, _ length: Int) -> TCPFlags? {
-        switch length {
-        case 2:
-            if line.matches("AE", at: start) { return .ae }
-        case 3:
-            if line.matches("SYN", at: start) { return .syn }
-            if line.matches("ACK", at: start) { return .ack }
-            if line.matches("FIN", at: start) { return .fin }
-            if line.matches("RST", at: start) { return .rst }
-            if line.matches("PSH", at: start) { return .psh }
-            if line.matches("URG", at: start) { return .urg }
-            if line.matches("ECE", at: start) { return .ece }
-            if line.matches("CWR", at: start) { return .cwr }
-        default:
-            break
-        }
         return nil
     }
 }

@@ -154,7 +154,7 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// Dotted IPv4 at `start` that ends its token (at `end`, a space or a tab), and that end; nil for any other
-    /// text. As `parseV4` reads it, stopping at the token's end.
+    /// text: four octets of one to three digits, each at most 255.
     @inline(__always)
     private static func dottedQuad(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> (UInt32, Int)? {
         var value: UInt32 = 0
@@ -226,33 +226,11 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
         return (value & 0xFFFF) &<< 16 | value &>> 32
     }
 
+    /// Dotted IPv4 filling `range`: `dottedQuad`, which must stop at the range's end (a blank inside the range is
+    /// no address).
     static func parseV4(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> UInt32? {
-        var value: UInt32 = 0
-        var octet: UInt32 = 0
-        var digits = 0
-        var dots = 0
-        var index = range.lowerBound
-        while index < range.upperBound {
-            let byte = bytes[index]
-            index &+= 1
-            let digit = byte &- ASCII.zero
-            if digit < 10 {
-                // At most three digits, each step checked: no overflow.
-                octet = octet &* 10 &+ UInt32(digit)
-                digits &+= 1
-                if digits > 3 || octet > 255 { return nil }
-            } else if byte == ASCII.dot {
-                if digits == 0 || dots == 3 { return nil }
-                value = value << 8 | octet
-                octet = 0
-                digits = 0
-                dots &+= 1
-            } else {
-                return nil
-            }
-        }
-        guard dots == 3, digits > 0 else { return nil }
-        return value << 8 | octet
+        guard let (value, stop) = dottedQuad(bytes, from: range.lowerBound, to: range.upperBound), stop == range.upperBound else { return nil }
+        return value
     }
 
     static func parseV6(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> IPAddress? {

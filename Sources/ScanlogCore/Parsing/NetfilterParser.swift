@@ -36,7 +36,7 @@ public enum NetfilterParser {
         return nil
     }
 
-    private enum Section { case link, network, transport, quoted }
+    enum Section { case link, network, transport, quoted }
 
     /// Keys with their `=`, as the first bytes of a token read them (little-endian): one comparison finds a key.
     private enum Key {
@@ -406,7 +406,7 @@ public enum NetfilterParser {
     /// Handles a token without `=`: flags, brackets, `INCOMPLETE [n bytes]`, `OPT (...)`, `DF`, `FRAG:n`.
     /// May move `next` past following tokens; returns an outcome when the line cannot be a usable record.
     @inline(__always)
-    private static func bareWord(
+    static func bareWord(
         _ line: UnsafeRawBufferPointer, _ position: Int, _ tokenEnd: Int, _ end: Int, _ section: inout Section,
         _ next: inout Int, _ record: inout FirewallRecord, _ quoted: inout QuotedPacket, _ hasQuote: inout Bool
     ) -> LineOutcome? {
