@@ -83,6 +83,8 @@ final class ReportRenderer {
             lines = JSONWriter(flush: OutputSink.write(bytes:))
             options.probeSink = { [unowned self] in AnalysisJSON.writeProbe($0, to: &self.lines!) }
         }
+        options.sortsAllRows = report.format == .json
+            || (report.format == .csv && report.top == nil && (report.table == .ports || report.table == .sources))
         let progress = ProgressLine.onTerminal()
         options.progress = progress.map { line in { path, bytes, lines in line.update(path: path, bytes: bytes, lines: lines) } }
         return progress

@@ -136,6 +136,40 @@ import Glibc
         #expect(accounting.firstUnparsed[.tooLong] == "\(set.paths[0]):18")
     }
 
+    /// Rows sorted while the sources are classified (`AnalysisOptions.sortsAllRows`) are the rows the report
+    /// would sort after: the same order, the same JSON and CSV tables.
+    @Test func rowsSortedWhileClassifyingEqualSortingAfter() throws {
+        let dir = TemporaryDirectory()
+        var text = ""
+        var generator = SeededGenerator(seed: 11)
+        for index in 0..<12_000 {
+            // Many ties in probes (one or two each), over many ports: the order's tie-breaks matter.
+            let src = "203.\(index / 62_500).\(index / 250 % 250).\(index % 250 + 1)"
+            for _ in 0..<Int.random(in: 1...2, using: &generator) {
+                text += ufwLine(time: "Nov 22 0\(index / 3600 % 10):\(PipelineTests.two(index / 60 % 60)):\(PipelineTests.two(index % 60))",
+                                src: src, dpt: Int.random(in: 1...65535, using: &generator)) + "\n"
+            }
+        }
+        let path = dir.write("ufw.log", Data(text.utf8))
+        var options = AnalysisOptions()
+        options.sortsAllRows = true
+        let ahead = Analysis.run([InputSpec(path: path)], options: options)
+        options.sortsAllRows = false
+        let after = Analysis.run([InputSpec(path: path)], options: options)
+        let order = try #require(ahead.rowOrder)
+        #expect(after.rowOrder == nil)
+        #expect(RowOrder.isLarge(ahead.aggregator))
+        #expect(order.sourceIDs == after.aggregator.sources.numbersByProbes())
+        #expect(order.ports.map(\.key) == after.aggregator.ports.byProbes().map(\.key))
+        #expect(AnalysisJSON.render(ahead) == AnalysisJSON.render(after))
+        for table in [AnalysisCSV.Table.sources, .ports] {
+            var (first, second) = (CSVWriter(), CSVWriter())
+            AnalysisCSV.write(table, of: ahead, top: nil, to: &first)
+            AnalysisCSV.write(table, of: after, top: nil, to: &second)
+            #expect(first.output == second.output, "\(table)")
+        }
+    }
+
     /// Batches of one line, a few lines, and the ring at its smallest: the hand-over at every boundary.
     @Test(arguments: [(1, 2), (3, 2), (250, 3), (4096, 4)])
     func smallBatchesEqualSequential(batchSize: Int, depth: Int) throws {

@@ -9,6 +9,8 @@ public struct Analysis: Sendable {
     public var parallel = true
     /// What the nightly history adds (trends, new ports); nil outside `scanlog nightly`.
     public var history: HistoryReport?
+    /// The ports and sources in report order, when `run` sorted them while classifying (`sortsAllRows`).
+    var rowOrder: RowOrder?
 
     public init() {}
 
@@ -32,7 +34,14 @@ public struct Analysis: Sendable {
                 analysis.endOffsets.append(endOffset)
             }
         }
-        analysis.classification = Classification.classify(analysis.aggregator, config: options.classifier, parallel: options.parallel)
+        // The row order needs the buckets alone: sorting it beside the classification's one-thread steps
+        // (distributed scans, events, port verdicts) takes it off the report's time.
+        let aggregator = analysis.aggregator
+        let (config, parallel) = (options.classifier, options.parallel)
+        let sortsAhead = options.sortsAllRows && parallel && RowOrder.isLarge(aggregator)
+        (analysis.classification, analysis.rowOrder) = TwoThreads.pair(parallel: sortsAhead, {
+            Classification.classify(aggregator, config: config, parallel: parallel)
+        }, { sortsAhead ? RowOrder(aggregator, parallel: true) : nil })
         return analysis
     }
 
@@ -40,7 +49,7 @@ public struct Analysis: Sendable {
     public var targetedSourceCount: Int { classification.sources.filter { $0?.threatClass == .targeted }.count }
 
     /// Port buckets, most probed first (ties by port).
-    public var portsByProbes: [PortBucket] { aggregator.ports.byProbes() }
+    public var portsByProbes: [PortBucket] { rowOrder?.ports ?? aggregator.ports.byProbes() }
 
     /// The `count` most probed port buckets, in that order: the first `count` of `portsByProbes` without
     /// sorting them all.
@@ -49,7 +58,7 @@ public struct Analysis: Sendable {
     }
 
     /// Source numbers, most probes first (ties by address); sorting numbers, not buckets, copies nothing.
-    public var sourceIDsByProbes: [UInt32] { aggregator.sources.numbersByProbes() }
+    public var sourceIDsByProbes: [UInt32] { rowOrder?.sourceIDs ?? aggregator.sources.numbersByProbes() }
 
     /// The first `count` of `sourceIDsByProbes`, without sorting them all.
     public func topSourceIDs(_ count: Int) -> [UInt32] {

@@ -25,6 +25,9 @@ public struct AnalysisOptions {
     /// next input while the aggregation finishes the previous one), and long report tables are rendered in two
     /// halves, and sources are classified in two halves. False does everything on the calling thread (`--jobs 1`). The results are the same.
     public var parallel = true
+    /// Whether the report lists every port and source in report order (JSON; a whole CSV ports or sources table):
+    /// with `parallel`, a large log's rows are then sorted on another thread while its sources are classified.
+    public var sortsAllRows = false
 
     public init() {}
 }

@@ -87,10 +87,10 @@ public enum AnalysisJSON {
         json.finish()
     }
 
-    /// The ports and the source numbers in report order, sorted on two threads for a large report.
+    /// The ports and the source numbers in report order: as `Analysis.run` sorted them while classifying, or
+    /// sorted now (on two threads for a large report).
     static func sortedRows(_ analysis: Analysis) -> RowOrder {
-        let aggregator = analysis.aggregator
-        return RowOrder(aggregator, parallel: analysis.parallel && aggregator.sources.count + aggregator.ports.count >= 8192)
+        analysis.rowOrder ?? RowOrder(analysis.aggregator, parallel: analysis.parallel && RowOrder.isLarge(analysis.aggregator))
     }
 
     /// The `history` member (`scanlog nightly` only).
@@ -187,6 +187,9 @@ extension AnalysisJSON {
 struct RowOrder: Sendable {
     let ports: [PortBucket]
     let sourceIDs: [UInt32]
+
+    /// Whether an aggregator has rows enough to sort them on two threads.
+    static func isLarge(_ aggregator: Aggregator) -> Bool { aggregator.sources.count + aggregator.ports.count >= 8192 }
 
     /// Sorts the ports and the sources, side by side on two threads when `parallel`.
     init(_ aggregator: Aggregator, parallel: Bool) {
