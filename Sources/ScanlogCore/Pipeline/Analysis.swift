@@ -38,7 +38,7 @@ public struct Analysis: Sendable {
         // (distributed scans, events, port verdicts) takes it off the report's time.
         let aggregator = analysis.aggregator
         let (config, parallel) = (options.classifier, options.parallel)
-        let sortsAhead = options.sortsAllRows && parallel && RowOrder.isLarge(aggregator)
+        let sortsAhead = options.sortsAllRows && parallel && RowOrder.isLarge(aggregator) && RowOrder.mayOverlapClassification(aggregator)
         (analysis.classification, analysis.rowOrder) = TwoThreads.pair(parallel: sortsAhead, {
             Classification.classify(aggregator, config: config, parallel: parallel)
         }, { sortsAhead ? RowOrder(aggregator, parallel: true) : nil })
