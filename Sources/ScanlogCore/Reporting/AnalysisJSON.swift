@@ -181,27 +181,3 @@ extension AnalysisJSON {
         json.newline()
     }
 }
-
-/// Every port and source of an aggregator in report order, with the port registry decoded if port rows will
-/// describe a port.
-struct RowOrder: Sendable {
-    let ports: [PortBucket]
-    let sourceIDs: [UInt32]
-
-    /// Whether an aggregator has rows enough to sort them on two threads.
-    static func isLarge(_ aggregator: Aggregator) -> Bool { aggregator.sources.count + aggregator.ports.count >= 8192 }
-
-    /// Whether the sort may run beside the classification: up to 2^19 sources. Above that, peak memory wins over
-    /// time: the sort's temporary arrays (16 bytes a source) would be held with the classification's (the
-    /// distributed-scan candidates, 16 bytes each), 11 MiB more at the peak of a 1M-source run (283 -> 294 MiB).
-    static func mayOverlapClassification(_ aggregator: Aggregator) -> Bool { aggregator.sources.count <= 1 << 19 }
-
-    /// Sorts the ports and the sources, side by side on two threads when `parallel`.
-    init(_ aggregator: Aggregator, parallel: Bool) {
-        (ports, sourceIDs) = TwoThreads.pair(parallel: parallel, {
-            let ports = aggregator.ports.byProbes()
-            if ports.contains(where: { $0.key.port != nil }) { _ = PortRegistry.shared }
-            return ports
-        }, { aggregator.sources.numbersByProbes() })
-    }
-}
