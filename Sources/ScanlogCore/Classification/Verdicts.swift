@@ -129,7 +129,7 @@ struct BackgroundSummary: Sendable {
 
     /// `1 probe(s) on 1 port(s) (49515/tcp) in 1 visit(s); below every targeting threshold` (worded by
     /// `appendText`, which the JSON report calls straight into its buffer).
-    var text: String { ByteBuffer.text { appendText(to: &$0, escapingForJSON: false) } }
+    var text: String { ByteBuffer.text { appendText(to: &$0) } }
 }
 
 /// The verdict on one destination bucket, from its sources.

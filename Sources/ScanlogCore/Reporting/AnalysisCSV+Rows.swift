@@ -154,7 +154,7 @@ struct CSVCellScratch {
     /// A quiet verdict's evidence, its summary and fingerprint line joined with `;`, as one cell.
     mutating func appendEvidence(summary: BackgroundSummary, fingerprint: FingerprintLine?, to out: inout ByteBuffer) {
         text.removeAll()
-        summary.appendText(to: &text, escapingForJSON: false)
+        summary.appendText(to: &text)
         if let fingerprint {
             text.append(UInt8(ascii: ";"))
             fingerprint.appendText(to: &text)

@@ -14,26 +14,15 @@ extension AnalysisJSON {
             for index in buckets.indices {
                 let key = buckets[index].key
                 let first = index == 0
-                let named = out.writeIfAble(atMost: portRowPartLength) { row in
+                out.write(atMost: portRowPartLength) { row in
                     if !first { row.put(UInt8(ascii: ",")) }
                     row.put("{\"proto\":\"")
-                    guard row.putProtocolName(key.proto) else { return false }
+                    row.putProtocolName(key.proto)
                     row.put("\",\"port\":")
                     row.putDecimalOrNull(key.port.map(UInt64.init))
                     row.put(",\"icmp_type\":")
                     row.putDecimalOrNull(key.icmpType.map(UInt64.init))
                     row.put(",\"service\":")
-                    return true
-                }
-                if !named {
-                    if !first { out.append(UInt8(ascii: ",")) }
-                    out.append("{\"proto\":\"")
-                    out.appendProtocolName(key.proto, escapingForJSON: true)
-                    out.append("\",\"port\":")
-                    out.appendOptionalInteger(key.port)
-                    out.append(",\"icmp_type\":")
-                    out.appendOptionalInteger(key.icmpType)
-                    out.append(",\"service\":")
                 }
                 let info = PortDescription(key)
                 out.appendOptionalJSONString(info.service)
@@ -123,7 +112,7 @@ extension AnalysisJSON {
             if let quiet {
                 // The evidence `evidenceParts` gives a quiet verdict, from the same bucket.
                 let parts = SourceVerdict.derivedParts(bucket, fingerprint: quiet.fingerprint)
-                parts.summary.appendText(to: &out, escapingForJSON: true)
+                parts.summary.appendText(to: &out)
                 if let line = parts.fingerprint {
                     out.append("\",\"")
                     line.appendText(to: &out)

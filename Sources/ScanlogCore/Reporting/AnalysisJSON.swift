@@ -158,7 +158,7 @@ extension AnalysisJSON {
             out.append("\",\"dst\":\"")
             out.appendAddress(record.destination)
             out.append("\",\"proto\":\"")
-            out.appendProtocolName(record.proto, escapingForJSON: true)
+            out.appendProtocolName(record.proto)
             out.append(UInt8(ascii: "\""))
             out.append(",\"spt\":")
             out.appendOptionalInteger(record.hasPorts ? record.sourcePort : nil)

@@ -116,17 +116,6 @@ struct ByteBuffer {
         return result
     }
 
-    /// `write(atMost:_:)` for a body that may find it cannot write its text: its bytes count only when it
-    /// returns true.
-    @inline(__always)
-    mutating func writeIfAble(atMost extra: Int, _ body: (inout ByteCursor) -> Bool) -> Bool {
-        let start = reserve(extra)
-        var cursor = ByteCursor(start)
-        guard body(&cursor) else { return false }
-        count &+= cursor.position - start
-        return true
-    }
-
     /// An integer in decimal with its sign, as `String(value)` writes it.
     @inline(__always)
     mutating func appendInteger(_ value: some BinaryInteger) {

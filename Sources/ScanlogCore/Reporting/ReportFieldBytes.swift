@@ -207,12 +207,15 @@ struct RowTextCache {
 /// `IPProtocol(number:).name` of every protocol number as bytes, eight bytes each: the length (0: not in the
 /// table), then the name. Only names that JSON and CSV write as they are (every name today) are in the table.
 enum ProtocolNameBytes {
+    /// Every protocol number's name (`IPProtocol.name`: ten short names, or the number): its length, then its bytes,
+    /// eight bytes a protocol. Every name fits in seven ASCII bytes with nothing to escape in JSON or quote in CSV,
+    /// and none starts like a spreadsheet formula.
     static let table: [UInt8] = {
         var table = [UInt8](repeating: 0, count: 256 * 8)
         for number in 0...255 {
             let name = Array(IPProtocol(number: UInt8(number)).name.utf8)
             let plain = name.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C && $0 != 0x2C }
-            guard plain, !name.isEmpty, name.count <= 7, !"=+-@".utf8.contains(name[0]) else { continue }
+            precondition(plain && !name.isEmpty && name.count <= 7 && !"=+-@".utf8.contains(name[0]), "protocol name \(name) does not fit")
             table[number * 8] = UInt8(name.count)
             for (offset, byte) in name.enumerated() { table[number * 8 + 1 + offset] = byte }
         }
@@ -221,30 +224,20 @@ enum ProtocolNameBytes {
 }
 
 extension ByteBuffer {
-    /// `proto.name`, escaped for JSON when `escapingForJSON` (names need no escaping and no CSV quoting).
+    /// `proto.name` (nothing in it to escape for JSON or quote for CSV).
     @inline(__always)
-    mutating func appendProtocolName(_ proto: IPProtocol, escapingForJSON: Bool) {
-        let entry = Int(proto.number) &* 8
-        let length = ProtocolNameBytes.table.withUnsafeBufferPointer { table -> Int in
-            let length = Int(table[entry])
-            if length > 0 { append(table.baseAddress! + entry + 1, count: length) }
-            return length
-        }
-        if length == 0 {
-            if escapingForJSON { appendJSONEscaped(proto.name) } else { append(utf8: proto.name) }
-        }
+    mutating func appendProtocolName(_ proto: IPProtocol) {
+        write(atMost: 8) { $0.putProtocolName(proto) }
     }
 }
 
 extension ByteCursor {
-    /// `proto.name` from `ProtocolNameBytes` (room for 8 bytes), or nothing and false for a name not in it.
+    /// `proto.name` from `ProtocolNameBytes` (room for 8 bytes).
     @inline(__always)
-    mutating func putProtocolName(_ proto: IPProtocol) -> Bool {
+    mutating func putProtocolName(_ proto: IPProtocol) {
         let entry = Int(proto.number) &* 8
         let word = ProtocolNameBytes.table.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: entry, as: UInt64.self)) }
         // The length, then the name.
-        let length = Int(truncatingIfNeeded: word & 0xFF)
-        put(word: word >> 8, count: length)
-        return length > 0
+        put(word: word >> 8, count: Int(truncatingIfNeeded: word & 0xFF))
     }
 }
