@@ -579,8 +579,8 @@ private struct UptimeShape {
     /// The shape of the `length` bytes at `start` (all inside `line`).
     init(_ line: UnsafeRawBufferPointer, _ start: Int, length: Int) {
         self.length = length
-        let first = Self.word(line, start)
-        let last = Self.word(line, start &+ length &- 8)
+        let first = line.loadWord(at: start)
+        let last = line.loadWord(at: start &+ length &- 8)
         firstDigits = (ByteWord.digits(first) &>> 7) &* 0xFF
         lastDigits = (ByteWord.digits(last) &>> 7) &* 0xFF
         firstOthers = first & ~firstDigits
@@ -590,8 +590,8 @@ private struct UptimeShape {
     /// Whether the `length` bytes at `start` (all inside `line`) have this shape.
     @inline(__always)
     func isAt(_ line: UnsafeRawBufferPointer, _ start: Int) -> Bool {
-        let first = Self.word(line, start)
-        let last = Self.word(line, start &+ length &- 8)
+        let first = line.loadWord(at: start)
+        let last = line.loadWord(at: start &+ length &- 8)
         guard first & ~firstDigits == firstOthers, last & ~lastDigits == lastOthers else { return false }
         // Digits become 0...9; anything else at a digit's place sets its byte's high bit, here or after adding 0x76.
         let firstValues = (first ^ 0x3030_3030_3030_3030) & firstDigits
@@ -600,8 +600,4 @@ private struct UptimeShape {
             & ByteWord.highBits == 0
     }
 
-    @inline(__always)
-    private static func word(_ line: UnsafeRawBufferPointer, _ offset: Int) -> UInt64 {
-        line.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian
-    }
 }

@@ -108,17 +108,17 @@ struct ShortBytes: Equatable, Sendable {
         if count < 8 {
             let mask = ~UInt64(0) &>> UInt64(64 &- 8 &* count)
             if start &+ 8 <= buffer.count {
-                words.0 = Self.word(buffer, start) & mask
+                words.0 = buffer.loadWord(at: start) & mask
             } else {
                 let wordStart = buffer.count &- 8
-                words.0 = Self.word(buffer, wordStart) &>> UInt64(8 &* (start &- wordStart)) & mask
+                words.0 = buffer.loadWord(at: wordStart) &>> UInt64(8 &* (start &- wordStart)) & mask
             }
             return
         }
-        words.0 = Self.word(buffer, start)
-        if count > 8 { words.3 = Self.word(buffer, range.upperBound &- 8) }
-        if count > 16 { words.1 = Self.word(buffer, start &+ 8) }
-        if count > 24 { words.2 = Self.word(buffer, start &+ 16) }
+        words.0 = buffer.loadWord(at: start)
+        if count > 8 { words.3 = buffer.loadWord(at: range.upperBound &- 8) }
+        if count > 16 { words.1 = buffer.loadWord(at: start &+ 8) }
+        if count > 24 { words.2 = buffer.loadWord(at: start &+ 16) }
     }
 
     static let slotCount = 16
@@ -134,12 +134,12 @@ struct ShortBytes: Equatable, Sendable {
         if count < 8 {
             guard count > 0 else { return false }
             guard start &+ 8 <= buffer.count else { return isAtEnd(of: buffer, start) }
-            return Self.word(buffer, start) & (~UInt64(0) &>> UInt64(64 &- 8 &* count)) == words.0
+            return buffer.loadWord(at: start) & (~UInt64(0) &>> UInt64(64 &- 8 &* count)) == words.0
         }
-        if count > 8 && Self.word(buffer, start &+ count &- 8) != words.3 { return false }
-        if count > 16 && Self.word(buffer, start &+ 8) != words.1 { return false }
-        if count > 24 && Self.word(buffer, start &+ 16) != words.2 { return false }
-        return Self.word(buffer, start) == words.0
+        if count > 8 && buffer.loadWord(at: start &+ count &- 8) != words.3 { return false }
+        if count > 16 && buffer.loadWord(at: start &+ 8) != words.1 { return false }
+        if count > 24 && buffer.loadWord(at: start &+ 16) != words.2 { return false }
+        return buffer.loadWord(at: start) == words.0
     }
 
     /// `isAt` for fewer than eight bytes near the buffer's end, out of line.
@@ -154,10 +154,6 @@ struct ShortBytes: Equatable, Sendable {
         range.count == count && isAt(buffer, range.lowerBound)
     }
 
-    @inline(__always)
-    private static func word(_ buffer: UnsafeRawBufferPointer, _ offset: Int) -> UInt64 {
-        buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian
-    }
 
     @inline(__always)
     static func == (a: ShortBytes, b: ShortBytes) -> Bool {

@@ -387,9 +387,7 @@ public enum NetfilterParser {
                     position = next
                     continue
                 }
-                if section == .network && token.equals &- token.start == 8 && line.matches("HOPLIMIT", at: token.start) {
-                    record.ttl = UInt8(clamping: line.decimal(token.equals &+ 1..<token.end, limit: 255) ?? 0)
-                }
+                // A key of eight bytes or more that is not `HOPLIMIT=` (caught before), or an unknown key: not read.
             }
             // Past the space or tab that ends the token: the next token starts after it.
             position = tokenEnd &+ 1

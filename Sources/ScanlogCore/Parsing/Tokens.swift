@@ -130,7 +130,7 @@ extension UnsafeRawBufferPointer {
     func valueEnd(from index: Int, to end: Int) -> Int {
         var index = index
         while index &+ 8 <= end {
-            let word = loadUnaligned(fromByteOffset: index, as: UInt64.self).littleEndian
+            let word = loadWord(at: index)
             let low = (word &- 0x2121_2121_2121_2121) & ~word & ByteWord.highBits
             if low != 0 {
                 let offset = low.trailingZeroBitCount &>> 3
@@ -149,14 +149,18 @@ extension UnsafeRawBufferPointer {
         var low: UInt64 = 0
         var offset = 0
         while offset &+ 8 < count {
-            let word = loadUnaligned(fromByteOffset: index &+ offset, as: UInt64.self).littleEndian
+            let word = loadWord(at: index &+ offset)
             low |= (word &- 0x2121_2121_2121_2121) & ~word
             offset &+= 8
         }
-        let word = loadUnaligned(fromByteOffset: index &+ count &- 8, as: UInt64.self).littleEndian
+        let word = loadWord(at: index &+ count &- 8)
         low |= (word &- 0x2121_2121_2121_2121) & ~word
         return low & ByteWord.highBits == 0
     }
+
+    /// The eight bytes at `index` (all inside the buffer) as one little-endian word, the byte at `index` lowest.
+    @inline(__always)
+    func loadWord(at index: Int) -> UInt64 { loadUnaligned(fromByteOffset: index, as: UInt64.self).littleEndian }
 
     /// The end of the token starting at `index` (the next space or tab, or `end`).
     @inline(__always)
@@ -171,7 +175,7 @@ extension UnsafeRawBufferPointer {
     private func firstIndex(from index: Int, to end: Int, where matches: (UInt64) -> UInt64) -> Int {
         var index = index
         while index &+ 8 <= end {
-            let marks = matches(loadUnaligned(fromByteOffset: index, as: UInt64.self).littleEndian)
+            let marks = matches(loadWord(at: index))
             if marks != 0 { return index &+ marks.trailingZeroBitCount &>> 3 }
             index &+= 8
         }
@@ -184,7 +188,7 @@ extension UnsafeRawBufferPointer {
     /// at and past `end` read as zero, which no `ByteWord` test matches. Reads nothing outside `0..<end`.
     @inline(__always)
     func word(at index: Int, end: Int) -> UInt64 {
-        if index &+ 8 <= end { return loadUnaligned(fromByteOffset: index, as: UInt64.self).littleEndian }
+        if index &+ 8 <= end { return loadWord(at: index) }
         return lastWord(at: index, end: end)
     }
 
@@ -192,7 +196,7 @@ extension UnsafeRawBufferPointer {
     /// last tokens and values are read there).
     @inline(__always)
     func wordNearEnd(at index: Int, end: Int) -> UInt64 {
-        if index &+ 8 <= end { return loadUnaligned(fromByteOffset: index, as: UInt64.self).littleEndian }
+        if index &+ 8 <= end { return loadWord(at: index) }
         if end >= 8 { return lastEightBytes(at: index, end: end) }
         return lastWord(at: index, end: end)
     }
@@ -201,7 +205,7 @@ extension UnsafeRawBufferPointer {
     /// with the ones before `index` shifted out.
     @inline(__always)
     private func lastEightBytes(at index: Int, end: Int) -> UInt64 {
-        loadUnaligned(fromByteOffset: end &- 8, as: UInt64.self).littleEndian &>> UInt64(8 &* (index &+ 8 &- end))
+        loadWord(at: end &- 8) &>> UInt64(8 &* (index &+ 8 &- end))
     }
 
     /// `word(at:end:)` within eight bytes of `end` (in a buffer shorter than eight bytes, the bytes one by one).
