@@ -13,8 +13,12 @@ enum ByteWord {
 
     /// `=` (0x3D).
     @inline(__always)
-    static func equalsSigns(_ word: UInt64) -> UInt64 {
-        ~(differs(word, from: ASCII.equals) | word) & highBits
+    static func equalsSigns(_ word: UInt64) -> UInt64 { bytes(word, equalTo: ASCII.equals) }
+
+    /// `byte` (below 0x80).
+    @inline(__always)
+    static func bytes(_ word: UInt64, equalTo byte: UInt8) -> UInt64 {
+        ~(differs(word, from: byte) | word) & highBits
     }
 
     /// ASCII digits.

@@ -96,12 +96,11 @@ extension ByteBuffer {
             if formula { append(UInt8(ascii: "'")) }
             let start = utf8.baseAddress!.assumingMemoryBound(to: UInt8.self)
             let count = utf8.count
-            let quotes: UInt64 = 0x2222_2222_2222_2222
             var runStart = 0
             var index = 0
             while index < count {
                 // Eight bytes without a quote at a time.
-                if index &+ 8 <= count, Self.zeroBytes(UnsafeRawPointer(start).loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ quotes) == 0 {
+                if index &+ 8 <= count, ByteWord.bytes(UnsafeRawPointer(start).loadUnaligned(fromByteOffset: index, as: UInt64.self).littleEndian, equalTo: UInt8(ascii: "\"")) == 0 {
                     index &+= 8
                     continue
                 }
@@ -167,16 +166,10 @@ extension ByteBuffer {
         return (special, highBits & 0x8080_8080_8080_8080 == 0)
     }
 
-    /// The high bit of bytes that are zero, and maybe of bytes above one (none when no byte is zero).
+    /// Not zero when one of the eight bytes is `,`, `"`, LF or CR (`ByteWord`'s exact tests).
     @inline(__always)
-    static func zeroBytes(_ word: UInt64) -> UInt64 {
-        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
-    }
-
-    /// Not zero when one of the eight bytes is `,`, `"`, LF or CR (and zero when none is).
-    @inline(__always)
-    static func specialBytes(_ word: UInt64) -> UInt64 {
-        zeroBytes(word ^ 0x2C2C_2C2C_2C2C_2C2C) | zeroBytes(word ^ 0x2222_2222_2222_2222) | zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A)
-            | zeroBytes(word ^ 0x0D0D_0D0D_0D0D_0D0D)
+    private static func specialBytes(_ word: UInt64) -> UInt64 {
+        ByteWord.bytes(word, equalTo: UInt8(ascii: ",")) | ByteWord.bytes(word, equalTo: UInt8(ascii: "\""))
+            | ByteWord.bytes(word, equalTo: 0x0A) | ByteWord.bytes(word, equalTo: 0x0D)
     }
 }
